@@ -1,7 +1,12 @@
 //! Feedboard: a live dashboard for MQTT feeds that runs entirely in the browser.
 //!
-//! The logic layers (`mqtt`, `time`) are plain Rust and tested natively; only `transport`,
-//! `platform` and the UI modules touch the browser.
+//! The logic layers (`mqtt`, `feeds`, `time`) are plain Rust and tested natively; only
+//! `transport`, `platform`, `ui` and `app` touch the browser.
 
+pub mod app;
+pub mod feeds;
 pub mod mqtt;
+pub mod platform;
 pub mod time;
+pub mod transport;
+pub mod ui;

@@ -1,1 +1,9 @@
-fn main() {}
+//! Entry point: report panics in the console, then mount the app.
+
+use feedboard::app::App;
+use leptos::prelude::*;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(|| view! { <App /> });
+}

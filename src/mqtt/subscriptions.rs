@@ -6,7 +6,7 @@ use super::QoS;
 use std::collections::BTreeMap;
 
 /// What the broker said about one subscription.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubscriptionStatus {
     /// Asked for, no SUBACK yet (or not connected).
     Pending,

@@ -1,0 +1,73 @@
+# Shared helpers for dev/serve and dev/test. Source it; it defines functions only.
+# Everything a script starts is recorded in $RUN_DIR and stopped by stop_started (by pid).
+
+FEEDBOARD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUN_DIR="$FEEDBOARD_ROOT/.dev-run"
+STARTED_PIDS=()
+
+log() { printf '\033[1m== %s\033[0m\n' "$*"; }
+
+# A TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(shuf -i 20000-45000 -n 1)
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "no free port found" >&2
+  return 1
+}
+
+# Waits until something accepts connections on 127.0.0.1:$1 (at most $2 seconds).
+wait_for_port() {
+  local port=$1 seconds=${2:-10}
+  for _ in $(seq 1 $((seconds * 10))); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing is listening on port $port after ${seconds}s" >&2
+  return 1
+}
+
+# start_broker TCP_PORT WS_PORT NAME: runs mosquitto in the background with dev/mosquitto.conf.
+start_broker() {
+  local tcp=$1 ws=$2 name=$3
+  mkdir -p "$RUN_DIR"
+  local conf="$RUN_DIR/$name.conf"
+  sed -e "s/@TCP_PORT@/$tcp/" -e "s/@WS_PORT@/$ws/" "$FEEDBOARD_ROOT/dev/mosquitto.conf" > "$conf"
+  mosquitto -c "$conf" > "$RUN_DIR/$name.log" 2>&1 &
+  local pid=$!
+  echo "$pid" > "$RUN_DIR/$name.pid"
+  STARTED_PIDS+=("$pid")
+  if ! wait_for_port "$tcp" 10 || ! wait_for_port "$ws" 10; then
+    echo "mosquitto did not start; its log:" >&2
+    cat "$RUN_DIR/$name.log" >&2
+    return 1
+  fi
+}
+
+# start_background NAME COMMAND...: runs a helper process and remembers its pid.
+start_background() {
+  local name=$1
+  shift
+  mkdir -p "$RUN_DIR"
+  "$@" > "$RUN_DIR/$name.log" 2>&1 &
+  local pid=$!
+  echo "$pid" > "$RUN_DIR/$name.pid"
+  STARTED_PIDS+=("$pid")
+}
+
+# Stops everything this script started, by pid.
+stop_started() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${STARTED_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  STARTED_PIDS=()
+}

@@ -1,0 +1,77 @@
+//! The root component: builds the connection handle, provides it, lays out the page.
+
+use crate::mqtt::QoS;
+use crate::ui::connection_panel::ConnectionPanel;
+use crate::ui::latest_values_panel::LatestValuesPanel;
+use crate::ui::mqtt_handle::{ConnectionSettings, MqttHandle};
+use crate::ui::status_badge::StatusBadge;
+use crate::ui::subscriptions_panel::SubscriptionsPanel;
+use leptos::prelude::*;
+
+/// How the page starts. Development builds (`dev/serve`) bake in the local demo broker through
+/// environment variables, so the page shows live data at once; release builds start empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartupOptions {
+    /// Prefilled broker URL.
+    pub url: String,
+    /// Connect as soon as the page loads.
+    pub auto_connect: bool,
+    /// Filters to subscribe to on load.
+    pub subscribe: Vec<String>,
+}
+
+impl StartupOptions {
+    /// The options compiled into this build.
+    pub fn from_build() -> Self {
+        Self {
+            url: option_env!("FEEDBOARD_DEFAULT_URL")
+                .unwrap_or("ws://localhost:9001/mqtt")
+                .to_owned(),
+            auto_connect: option_env!("FEEDBOARD_AUTOCONNECT") == Some("1"),
+            subscribe: option_env!("FEEDBOARD_AUTOSUBSCRIBE")
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+/// The whole page.
+#[component]
+pub fn App(#[prop(optional)] options: Option<StartupOptions>) -> impl IntoView {
+    let options = options.unwrap_or_else(StartupOptions::from_build);
+    let mqtt = MqttHandle::new();
+    provide_context(mqtt);
+    let initial = ConnectionSettings {
+        url: options.url.clone(),
+        client_id: random_client_id(),
+        ..ConnectionSettings::default()
+    };
+    if options.auto_connect {
+        mqtt.connect(&initial);
+        for filter in &options.subscribe {
+            mqtt.subscribe(filter, QoS::AtMostOnce);
+        }
+    }
+
+    view! {
+        <header class="topbar">
+            <h1>"Feedboard"</h1>
+            <StatusBadge />
+        </header>
+        <main class="layout">
+            <div class="column">
+                <ConnectionPanel initial=initial />
+                <SubscriptionsPanel />
+            </div>
+            <LatestValuesPanel />
+        </main>
+    }
+}
+
+/// A fresh client ID, so two tabs never knock each other off the broker.
+fn random_client_id() -> String {
+    let suffix = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("feedboard-{suffix:08x}")
+}

@@ -1,0 +1,230 @@
+//! Drives a [`Session`] with a [`BrokerSocket`] and a timer: the glue between the sans-IO core
+//! and the browser. It holds no protocol logic of its own.
+
+use super::broker_url::describe_close;
+use super::websocket::{BrokerSocket, SocketEvent};
+use crate::mqtt::{
+    CommandError, DisconnectReason, Event, QoS, Session, SessionConfig, Subscription,
+};
+use crate::platform::clock;
+use gloo_timers::callback::Timeout;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+type EventSink = Rc<dyn Fn(Event)>;
+
+struct Inner {
+    session: Session,
+    url: String,
+    socket: Option<BrokerSocket>,
+    socket_open: bool,
+    timer: Option<Timeout>,
+    sink: EventSink,
+}
+
+/// A browser MQTT client: one session, reconnected by calling [`MqttClient::connect`] again.
+#[derive(Clone)]
+pub struct MqttClient {
+    inner: Rc<RefCell<Inner>>,
+}
+
+impl MqttClient {
+    /// A client for `url` with these settings. Events are handed to `sink`, outside any borrow,
+    /// so the sink may call back into the client.
+    pub fn new(url: &str, config: SessionConfig, sink: impl Fn(Event) + 'static) -> Self {
+        Self {
+            inner: Rc::new(RefCell::new(Inner {
+                session: Session::new(config),
+                url: url.trim().to_owned(),
+                socket: None,
+                socket_open: false,
+                timer: None,
+                sink: Rc::new(sink),
+            })),
+        }
+    }
+
+    /// Opens the WebSocket; CONNECT follows when it is open.
+    pub fn connect(&self) {
+        let weak = Rc::downgrade(&self.inner);
+        let opened = {
+            let Ok(mut inner) = self.inner.try_borrow_mut() else {
+                return;
+            };
+            inner.socket = None;
+            inner.socket_open = false;
+            let url = inner.url.clone();
+            BrokerSocket::open(&url, move |event| on_socket_event(&weak, event))
+        };
+        match opened {
+            Ok(socket) => {
+                if let Ok(mut inner) = self.inner.try_borrow_mut() {
+                    inner.socket = Some(socket);
+                }
+            }
+            Err(message) => self.emit(Event::Disconnected(DisconnectReason::TransportClosed(
+                format!("could not open the connection: {message}"),
+            ))),
+        }
+    }
+
+    /// Says goodbye to the broker and closes the socket.
+    pub fn disconnect(&self) {
+        self.with_session(|session| session.disconnect(clock::now()));
+        pump(&self.inner);
+        // A socket still opening has no session to end: close it and report that ourselves.
+        let closed_while_opening = self
+            .inner
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut inner| inner.socket.take())
+            .is_some();
+        if closed_while_opening {
+            self.emit(Event::Disconnected(DisconnectReason::ClosedByClient));
+        }
+    }
+
+    /// Subscribes (now, or on connect).
+    pub fn subscribe(&self, filter: &str, qos: QoS) -> Result<(), CommandError> {
+        let result = self
+            .with_session(|session| session.subscribe(filter, qos))
+            .unwrap_or(Err(CommandError::NotConnected));
+        pump(&self.inner);
+        result
+    }
+
+    /// Unsubscribes.
+    pub fn unsubscribe(&self, filter: &str) -> Result<bool, CommandError> {
+        let result = self
+            .with_session(|session| session.unsubscribe(filter))
+            .unwrap_or(Err(CommandError::NotConnected));
+        pump(&self.inner);
+        result
+    }
+
+    /// Publishes; see [`Session::publish`].
+    pub fn publish(
+        &self,
+        topic: &str,
+        payload: &[u8],
+        qos: QoS,
+        retain: bool,
+    ) -> Result<Option<u16>, CommandError> {
+        let result = self
+            .with_session(|session| session.publish(clock::now(), topic, payload, qos, retain))
+            .unwrap_or(Err(CommandError::NotConnected));
+        pump(&self.inner);
+        result
+    }
+
+    /// The subscriptions with the broker's answers.
+    pub fn subscriptions(&self) -> Vec<Subscription> {
+        self.inner
+            .try_borrow()
+            .map(|inner| inner.session.subscriptions().iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    fn with_session<R>(&self, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+        self.inner
+            .try_borrow_mut()
+            .ok()
+            .map(|mut inner| f(&mut inner.session))
+    }
+
+    fn emit(&self, event: Event) {
+        let sink = self.inner.try_borrow().ok().map(|inner| inner.sink.clone());
+        if let Some(sink) = sink {
+            sink(event);
+        }
+    }
+}
+
+fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let now = clock::now();
+    let early_close = {
+        let Ok(mut guard) = inner.try_borrow_mut() else {
+            return;
+        };
+        let state = &mut *guard;
+        match event {
+            SocketEvent::Open => {
+                state.socket_open = true;
+                state.session.handle_transport_open(now);
+                None
+            }
+            SocketEvent::Binary(bytes) => {
+                state.session.handle_bytes(now, &bytes);
+                None
+            }
+            SocketEvent::Text => {
+                state.session.handle_text_message();
+                None
+            }
+            SocketEvent::Closed { code, reason } => {
+                let detail = describe_close(code, &reason, state.socket_open, &state.url);
+                state.socket = None;
+                if state.socket_open {
+                    state.socket_open = false;
+                    state.session.handle_transport_closed(detail);
+                    None
+                } else {
+                    Some((detail, state.sink.clone()))
+                }
+            }
+        }
+    };
+    if let Some((detail, sink)) = early_close {
+        sink(Event::Disconnected(DisconnectReason::TransportClosed(
+            detail,
+        )));
+    }
+    pump(&inner);
+}
+
+/// Sends what the session wants sent, hands its events out, and re-arms the timer.
+fn pump(inner: &Rc<RefCell<Inner>>) {
+    let (events, sink) = {
+        let Ok(mut guard) = inner.try_borrow_mut() else {
+            return;
+        };
+        let state = &mut *guard;
+        while let Some(bytes) = state.session.poll_transmit() {
+            let sent = state.socket.as_ref().map(|socket| socket.send(&bytes));
+            if let Some(Err(message)) = sent {
+                state.session.handle_transport_closed(message);
+            }
+        }
+        let mut events = Vec::new();
+        while let Some(event) = state.session.poll_event() {
+            if matches!(event, Event::Disconnected(_)) {
+                state.socket = None;
+                state.socket_open = false;
+            }
+            events.push(event);
+        }
+        state.timer = state.session.poll_timeout().map(|deadline| {
+            let delay = deadline.saturating_since(clock::now());
+            let weak = Rc::downgrade(inner);
+            let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
+            Timeout::new(millis, move || on_timer(&weak))
+        });
+        (events, state.sink.clone())
+    };
+    for event in events {
+        sink(event);
+    }
+}
+
+fn on_timer(weak: &Weak<RefCell<Inner>>) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    if let Ok(mut state) = inner.try_borrow_mut() {
+        state.session.handle_timeout(clock::now());
+    }
+    pump(&inner);
+}

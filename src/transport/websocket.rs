@@ -1,0 +1,115 @@
+//! The only code that touches `web_sys::WebSocket`.
+//!
+//! [`BrokerSocket`] owns its event-handler closures and removes them when dropped (wasm-bindgen
+//! defers freeing a closure that is still running, so dropping from inside a handler is safe).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
+
+/// What happened on the socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SocketEvent {
+    /// The WebSocket handshake completed.
+    Open,
+    /// A binary message arrived.
+    Binary(Vec<u8>),
+    /// A text message arrived (not valid for MQTT).
+    Text,
+    /// The socket closed (after an error, too: browsers report errors without detail and
+    /// always follow them with a close).
+    Closed {
+        /// WebSocket close code.
+        code: u16,
+        /// Close reason sent by the server, often empty.
+        reason: String,
+    },
+}
+
+type Handler = Rc<RefCell<dyn FnMut(SocketEvent)>>;
+
+/// An open (or opening) WebSocket to an MQTT broker with subprotocol `mqtt`.
+pub struct BrokerSocket {
+    socket: WebSocket,
+    _on_open: Closure<dyn FnMut(Event)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl BrokerSocket {
+    /// Starts connecting to `url`. The browser's error text is returned if it refuses at once.
+    pub fn open(url: &str, on_event: impl FnMut(SocketEvent) + 'static) -> Result<Self, String> {
+        let socket = WebSocket::new_with_str(url, "mqtt").map_err(|error| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| "the browser refused to open the connection".to_owned())
+        })?;
+        socket.set_binary_type(BinaryType::Arraybuffer);
+        let handler: Handler = Rc::new(RefCell::new(on_event));
+
+        let on_open = {
+            let handler = handler.clone();
+            Closure::<dyn FnMut(Event)>::new(move |_| dispatch(&handler, SocketEvent::Open))
+        };
+        let on_message = {
+            let handler = handler.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let data = event.data();
+                let message = match data.dyn_into::<js_sys::ArrayBuffer>() {
+                    Ok(buffer) => SocketEvent::Binary(js_sys::Uint8Array::new(&buffer).to_vec()),
+                    Err(_) => SocketEvent::Text,
+                };
+                dispatch(&handler, message);
+            })
+        };
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            let closed = SocketEvent::Closed {
+                code: event.code(),
+                reason: event.reason(),
+            };
+            dispatch(&handler, closed);
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Self {
+            socket,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    }
+
+    /// Sends one binary message.
+    pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
+        self.socket
+            .send_with_u8_array(bytes)
+            .map_err(|_| "the connection is not open".to_owned())
+    }
+
+    /// Bytes queued in the browser but not yet sent, for back-pressure decisions.
+    pub fn buffered_amount(&self) -> u32 {
+        self.socket.buffered_amount()
+    }
+}
+
+impl Drop for BrokerSocket {
+    fn drop(&mut self) {
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        // Data already passed to send() is flushed before the close frame.
+        let _ = self.socket.close();
+    }
+}
+
+fn dispatch(handler: &Handler, event: SocketEvent) {
+    // A handler never runs inside another (browser events are not re-entrant); if it somehow
+    // did, dropping the nested event beats a panic that would kill the page.
+    if let Ok(mut handler) = handler.try_borrow_mut() {
+        handler(event);
+    }
+}

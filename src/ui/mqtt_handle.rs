@@ -1,0 +1,299 @@
+//! The UI's handle on the broker connection: signals to read, methods to act.
+//!
+//! Events from the client are queued and applied to the signals once per animation frame, so a
+//! burst of a thousand messages costs one re-render, and no message is dropped on the way.
+
+use crate::feeds::latest::LatestValues;
+use crate::mqtt::{DisconnectReason, Event, QoS, SessionConfig, Subscription};
+use crate::platform::clock::wall_clock_millis;
+use crate::platform::frame::FrameScheduler;
+use crate::transport::broker_url::check_broker_url;
+use crate::transport::client::MqttClient;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Where the connection stands, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkStatus {
+    /// Never connected, or disconnected by the user.
+    Idle,
+    /// Opening the socket or waiting for CONNACK.
+    Connecting,
+    /// Connected.
+    Connected,
+    /// The connection failed or was lost; the text says why.
+    Failed(String),
+}
+
+impl LinkStatus {
+    /// A one-word label.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Idle => "Disconnected",
+            Self::Connecting => "Connecting…",
+            Self::Connected => "Connected",
+            Self::Failed(_) => "Connection failed",
+        }
+    }
+}
+
+/// What the user typed into the connection form.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ConnectionSettings {
+    /// ws:// or wss:// URL.
+    pub url: String,
+    /// Client identifier; empty lets the broker choose.
+    pub client_id: String,
+    /// Optional user name.
+    pub username: String,
+    /// Optional password; kept in memory only.
+    pub password: String,
+}
+
+impl std::fmt::Debug for ConnectionSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionSettings")
+            .field("url", &self.url)
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectionSettings {
+    fn session_config(&self) -> SessionConfig {
+        let optional = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+        SessionConfig {
+            client_id: self.client_id.trim().to_owned(),
+            username: optional(self.username.trim()),
+            password: optional(&self.password),
+            ..SessionConfig::default()
+        }
+    }
+}
+
+/// A `Copy` handle, provided as context by the app.
+#[derive(Clone, Copy)]
+pub struct MqttHandle {
+    status: RwSignal<LinkStatus>,
+    subscriptions: RwSignal<Vec<Subscription>>,
+    latest: RwSignal<LatestValues>,
+    notice: RwSignal<Option<String>>,
+    client: StoredValue<Option<MqttClient>, LocalStorage>,
+    inbox: StoredValue<Inbox, LocalStorage>,
+}
+
+/// Events waiting for the next frame, each tagged with the connection attempt it came from.
+#[derive(Clone)]
+struct Inbox {
+    queue: Rc<RefCell<Vec<(u64, Event)>>>,
+    /// The current connection attempt; state changes from older ones are stale.
+    generation: Rc<std::cell::Cell<u64>>,
+    scheduler: FrameScheduler,
+}
+
+impl MqttHandle {
+    /// A handle with no connection yet.
+    pub fn new() -> Self {
+        let status = RwSignal::new(LinkStatus::Idle);
+        let subscriptions = RwSignal::new(Vec::new());
+        let latest = RwSignal::new(LatestValues::default());
+        let notice = RwSignal::new(None);
+        let client = StoredValue::new_local(None::<MqttClient>);
+        let queue: Rc<RefCell<Vec<(u64, Event)>>> = Rc::default();
+        let generation: Rc<std::cell::Cell<u64>> = Rc::default();
+        let scheduler = {
+            let queue = queue.clone();
+            let generation = generation.clone();
+            FrameScheduler::new(move || {
+                let events = std::mem::take(&mut *queue.borrow_mut());
+                let signals = Signals {
+                    status,
+                    subscriptions,
+                    latest,
+                    client,
+                };
+                apply_events(events, generation.get(), signals);
+            })
+        };
+        let inbox = StoredValue::new_local(Inbox {
+            queue,
+            generation,
+            scheduler,
+        });
+        Self {
+            status,
+            subscriptions,
+            latest,
+            notice,
+            client,
+            inbox,
+        }
+    }
+
+    /// The connection state.
+    pub fn status(&self) -> Signal<LinkStatus> {
+        self.status.into()
+    }
+
+    /// Subscriptions with the broker's answers.
+    pub fn subscriptions(&self) -> Signal<Vec<Subscription>> {
+        self.subscriptions.into()
+    }
+
+    /// Latest value per topic.
+    pub fn latest(&self) -> Signal<LatestValues> {
+        self.latest.into()
+    }
+
+    /// The last command the page could not carry out, in words.
+    pub fn notice(&self) -> Signal<Option<String>> {
+        self.notice.into()
+    }
+
+    /// Connects with `settings`, replacing any current connection and keeping its subscriptions.
+    pub fn connect(&self, settings: &ConnectionSettings) {
+        if let Err(error) = check_broker_url(&settings.url, page_is_secure()) {
+            self.status.set(LinkStatus::Failed(error.to_string()));
+            return;
+        }
+        let previous = self.client.with_value(|client| client.clone());
+        let carried: Vec<Subscription> = previous
+            .as_ref()
+            .map(MqttClient::subscriptions)
+            .unwrap_or_default();
+        if let Some(previous) = previous {
+            self.client.set_value(None);
+            previous.disconnect();
+        }
+        let inbox = self.inbox.get_value();
+        let generation = inbox.generation.get() + 1;
+        inbox.generation.set(generation);
+        let client = MqttClient::new(&settings.url, settings.session_config(), move |event| {
+            inbox.queue.borrow_mut().push((generation, event));
+            inbox.scheduler.request();
+        });
+        for subscription in &carried {
+            let _ = client.subscribe(&subscription.filter, subscription.requested);
+        }
+        self.status.set(LinkStatus::Connecting);
+        self.notice.set(None);
+        self.client.set_value(Some(client.clone()));
+        client.connect();
+    }
+
+    /// Disconnects; subscriptions are kept for the next connect.
+    pub fn disconnect(&self) {
+        if let Some(client) = self.client.with_value(|client| client.clone()) {
+            client.disconnect();
+        }
+    }
+
+    /// Subscribes to `filter` (now if connected, else on connect).
+    pub fn subscribe(&self, filter: &str, qos: QoS) {
+        let filter = filter.trim();
+        let result = match self.client.with_value(|client| client.clone()) {
+            Some(client) => client.subscribe(filter, qos).map(|()| client),
+            None => Err(crate::mqtt::CommandError::NotConnected),
+        };
+        match result {
+            Ok(client) => {
+                self.notice.set(None);
+                self.subscriptions.set(client.subscriptions());
+            }
+            Err(crate::mqtt::CommandError::NotConnected) => self
+                .notice
+                .set(Some("connect to a broker before subscribing".to_owned())),
+            Err(error) => self.notice.set(Some(error.to_string())),
+        }
+    }
+
+    /// Unsubscribes from `filter`.
+    pub fn unsubscribe(&self, filter: &str) {
+        if let Some(client) = self.client.with_value(|client| client.clone()) {
+            if let Err(error) = client.unsubscribe(filter) {
+                self.notice.set(Some(error.to_string()));
+            }
+            self.subscriptions.set(client.subscriptions());
+        }
+    }
+
+    /// Publishes a message; problems are shown as the notice.
+    pub fn publish(&self, topic: &str, payload: &[u8], qos: QoS, retain: bool) -> bool {
+        let Some(client) = self.client.with_value(|client| client.clone()) else {
+            self.notice
+                .set(Some("connect to a broker before publishing".to_owned()));
+            return false;
+        };
+        match client.publish(topic, payload, qos, retain) {
+            Ok(_) => true,
+            Err(error) => {
+                self.notice.set(Some(error.to_string()));
+                false
+            }
+        }
+    }
+}
+
+impl Default for MqttHandle {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The signals the frame callback writes.
+struct Signals {
+    status: RwSignal<LinkStatus>,
+    subscriptions: RwSignal<Vec<Subscription>>,
+    latest: RwSignal<LatestValues>,
+    client: StoredValue<Option<MqttClient>, LocalStorage>,
+}
+
+fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
+    if events.is_empty() {
+        return;
+    }
+    let now = wall_clock_millis();
+    let mut messages = Vec::new();
+    let mut subscriptions_changed = false;
+    for (generation, event) in events {
+        // Messages count whichever connection brought them; state changes only from the current.
+        if let Event::Message(message) = event {
+            messages.push(message);
+            continue;
+        }
+        if generation != current {
+            continue;
+        }
+        match event {
+            Event::Connected { .. } => signals.status.set(LinkStatus::Connected),
+            Event::Disconnected(DisconnectReason::ClosedByClient) => {
+                signals.status.set(LinkStatus::Idle)
+            }
+            Event::Disconnected(reason) => {
+                signals.status.set(LinkStatus::Failed(reason.to_string()))
+            }
+            Event::Subscribed { .. } | Event::Unsubscribed { .. } => subscriptions_changed = true,
+            Event::Message(_) | Event::Delivered { .. } => {}
+        }
+    }
+    if !messages.is_empty() {
+        signals.latest.update(|latest| {
+            for message in messages {
+                latest.record(message, now);
+            }
+        });
+    }
+    if subscriptions_changed {
+        if let Some(client) = signals.client.with_value(|client| client.clone()) {
+            signals.subscriptions.set(client.subscriptions());
+        }
+    }
+}
+
+fn page_is_secure() -> bool {
+    web_sys::window()
+        .and_then(|window| window.location().protocol().ok())
+        .is_some_and(|protocol| protocol == "https:")
+}

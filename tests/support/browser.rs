@@ -1,0 +1,109 @@
+//! Helpers for browser tests: the local broker's address, waiting, a recording client.
+#![allow(dead_code)]
+
+use feedboard::mqtt::{Event, SessionConfig};
+use feedboard::transport::client::MqttClient;
+use gloo_timers::future::TimeoutFuture;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The local mosquitto's WebSocket URL, baked in by dev/test. Missing means the tests were not
+/// started by dev/test: fail loudly rather than pass without a broker.
+pub fn broker_url() -> &'static str {
+    match option_env!("FEEDBOARD_TEST_BROKER_WS") {
+        Some(url) => url,
+        None => {
+            panic!("FEEDBOARD_TEST_BROKER_WS is not set: run the browser tests through dev/test")
+        }
+    }
+}
+
+/// Polls `condition` every 20 ms for up to `millis`; returns whether it became true.
+pub async fn wait_until(millis: u32, mut condition: impl FnMut() -> bool) -> bool {
+    let mut waited = 0;
+    while waited < millis {
+        if condition() {
+            return true;
+        }
+        TimeoutFuture::new(20).await;
+        waited += 20;
+    }
+    condition()
+}
+
+/// A unique suffix so parallel or repeated runs never see each other's topics.
+pub fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}-{:08x}",
+        (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+    )
+}
+
+/// A client that records every event it gets.
+pub struct RecordingClient {
+    pub client: MqttClient,
+    pub events: Rc<RefCell<Vec<Event>>>,
+}
+
+impl RecordingClient {
+    pub fn new(url: &str) -> Self {
+        Self::with_config(
+            url,
+            SessionConfig {
+                client_id: unique("feedboard-test"),
+                ..SessionConfig::default()
+            },
+        )
+    }
+
+    pub fn with_config(url: &str, config: SessionConfig) -> Self {
+        let events: Rc<RefCell<Vec<Event>>> = Rc::default();
+        let sink = events.clone();
+        let client = MqttClient::new(url, config, move |event| sink.borrow_mut().push(event));
+        Self { client, events }
+    }
+
+    pub fn count(&self, predicate: impl Fn(&Event) -> bool) -> usize {
+        self.events.borrow().iter().filter(|e| predicate(e)).count()
+    }
+
+    pub fn messages_on(&self, topic: &str) -> Vec<Vec<u8>> {
+        self.events
+            .borrow()
+            .iter()
+            .filter_map(|event| match event {
+                Event::Message(m) if m.topic == topic => Some(m.payload.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub async fn connect(&self) {
+        self.client.connect();
+        let connected = wait_until(5000, || {
+            self.count(|e| matches!(e, Event::Connected { .. })) > 0
+        })
+        .await;
+        assert!(
+            connected,
+            "no CONNACK from {}: {:?}",
+            broker_url(),
+            self.events.borrow()
+        );
+    }
+}
+
+/// The 100 KB fixture dev/test publishes with mosquitto_pub: `yes feedboard-100k | head -c 102400`.
+pub fn cli_big_fixture() -> Vec<u8> {
+    b"feedboard-100k\n"
+        .iter()
+        .copied()
+        .cycle()
+        .take(102_400)
+        .collect()
+}
+
+/// The non-UTF-8 fixture dev/test publishes: every byte value 0 to 255 once.
+pub fn cli_binary_fixture() -> Vec<u8> {
+    (0..=255u8).collect()
+}

@@ -1,0 +1,169 @@
+//! The page as a user drives it: fill the form, connect, subscribe, watch the table.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "support/browser.rs"]
+mod browser;
+
+use browser::*;
+use feedboard::app::{App, StartupOptions};
+use feedboard::mqtt::QoS;
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{self, HtmlElement, HtmlInputElement};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// A fresh container for one test's app.
+fn container() -> HtmlElement {
+    let element = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("append");
+    element.unchecked_into()
+}
+
+fn within(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
+    root.query_selector(selector).ok().flatten()
+}
+
+fn text_of(root: &HtmlElement, selector: &str) -> String {
+    within(root, selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Types into a labelled input the way a user would (sets the value, fires `input`).
+fn type_into(root: &HtmlElement, label_text: &str, value: &str) {
+    let label = root.query_selector_all("label").expect("labels");
+    let id = (0..label.length())
+        .filter_map(|i| label.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+        .find(|l| l.text_content().as_deref() == Some(label_text))
+        .and_then(|l| l.get_attribute("for"))
+        .unwrap_or_else(|| panic!("no label \"{label_text}\""));
+    let input: HtmlInputElement = within(root, &format!("#{id}"))
+        .unwrap_or_else(|| panic!("label \"{label_text}\" points at nothing"))
+        .unchecked_into();
+    input.set_value(value);
+    let event = web_sys::Event::new("input").expect("event");
+    input.dispatch_event(&event).expect("dispatch");
+}
+
+fn click(root: &HtmlElement, selector: &str) {
+    within(root, selector)
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App options=options /> });
+    (root, handle)
+}
+
+#[wasm_bindgen_test]
+async fn connecting_and_subscribing_through_the_form_fills_the_table() {
+    let (root, _app) = mount(StartupOptions {
+        url: String::new(),
+        auto_connect: false,
+        subscribe: vec![],
+    });
+    assert_eq!(text_of(&root, "#connection-status"), "Disconnected");
+    type_into(&root, "Broker URL", broker_url());
+    click(&root, "#connect-button");
+    assert!(
+        wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await,
+        "status: {}",
+        text_of(&root, "#connection-status")
+    );
+    assert_eq!(text_of(&root, "#connect-button"), "Disconnect");
+
+    type_into(&root, "Topic filter", "feedboard-test/cli/#");
+    click(&root, "#subscribe-button");
+    let row = "tr[data-topic='feedboard-test/cli/binary'] td.payload";
+    assert!(
+        wait_until(5000, || within(&root, row).is_some()).await,
+        "table: {}",
+        text_of(&root, "#latest-values")
+    );
+    assert!(text_of(&root, row).starts_with("binary, 256 bytes: 00 01 02"));
+    assert!(
+        wait_until(3000, || text_of(&root, "#subscription-list")
+            .contains("active, QoS 0"))
+        .await
+    );
+    let count: u64 = text_of(&root, "#message-count").parse().expect("a number");
+    assert!(count >= 2, "message count {count}");
+
+    click(&root, "#connect-button");
+    assert!(
+        wait_until(3000, || text_of(&root, "#connection-status")
+            == "Disconnected")
+        .await
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_markup_payload_is_shown_as_text_and_never_becomes_html() {
+    let topic = unique("feedboard-test/markup");
+    let (root, _app) = mount(StartupOptions {
+        url: broker_url().to_owned(),
+        auto_connect: true,
+        subscribe: vec![topic.clone()],
+    });
+    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
+    assert!(
+        wait_until(3000, || text_of(&root, "#subscription-list")
+            .contains("active"))
+        .await
+    );
+
+    let payload =
+        "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>";
+    let sender = RecordingClient::new(broker_url());
+    sender.connect().await;
+    sender
+        .client
+        .publish(&topic, payload.as_bytes(), QoS::AtLeastOnce, false)
+        .unwrap();
+
+    let cell = format!("tr[data-topic='{topic}'] td.payload");
+    assert!(wait_until(5000, || within(&root, &cell).is_some()).await);
+    assert_eq!(text_of(&root, &cell), payload);
+    let cell_element = within(&root, &cell).expect("cell");
+    assert_eq!(
+        cell_element.child_element_count(),
+        0,
+        "no elements were created from the payload"
+    );
+    assert_ne!(document().title(), "pwned");
+    sender.client.disconnect();
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_url_and_a_bad_filter_get_clear_messages() {
+    let (root, _app) = mount(StartupOptions::default());
+    type_into(&root, "Broker URL", "https://io.adafruit.com/mqtt");
+    click(&root, "#connect-button");
+    assert!(wait_until(1000, || within(&root, "#connection-error").is_some()).await);
+    assert!(text_of(&root, "#connection-error").contains("did you mean wss://io.adafruit.com/mqtt"));
+
+    type_into(&root, "Broker URL", broker_url());
+    click(&root, "#connect-button");
+    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
+    type_into(&root, "Topic filter", "sensors/#/temperature");
+    click(&root, "#subscribe-button");
+    assert!(wait_until(1000, || within(&root, "#subscribe-error").is_some()).await);
+    assert!(text_of(&root, "#subscribe-error").contains("# must stand alone"));
+    click(&root, "#connect-button");
+}
