@@ -31,17 +31,19 @@ pub fn SubscriptionsPanel() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="subscriptions-heading">
             <h2 id="subscriptions-heading">"Subscriptions"</h2>
-            <form class="inline-form" on:submit=on_submit>
+            <form class="form-grid" on:submit=on_submit>
                 <label for="topic-filter">"Topic filter"</label>
                 <input id="topic-filter" type="text" spellcheck="false"
                     placeholder="sensors/# or user/feeds/+" bind:value=filter />
                 <label for="subscribe-qos">"QoS"</label>
-                <select id="subscribe-qos" bind:value=qos_level>
-                    <option value="0">"0"</option>
-                    <option value="1">"1"</option>
-                    <option value="2">"2"</option>
-                </select>
-                <button id="subscribe-button" type="submit">"Subscribe"</button>
+                <div class="row-split">
+                    <select id="subscribe-qos" bind:value=qos_level>
+                        <option value="0">"0 · at most once"</option>
+                        <option value="1">"1 · at least once"</option>
+                        <option value="2">"2 · exactly once"</option>
+                    </select>
+                    <button id="subscribe-button" type="submit">"Subscribe"</button>
+                </div>
             </form>
             {move || notice.get().map(|text| view! {
                 <p id="subscribe-error" class="error" role="alert">{text}</p>
