@@ -7,6 +7,7 @@ pub mod app;
 pub mod feeds;
 pub mod mqtt;
 pub mod platform;
+pub mod service;
 pub mod time;
 pub mod transport;
 pub mod ui;
