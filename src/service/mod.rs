@@ -5,6 +5,7 @@ pub mod adafruit_payload;
 pub mod adafruit_topic;
 pub mod descriptor;
 pub mod feed_key;
+pub mod incoming;
 pub mod thingspeak;
 pub mod value;
 
