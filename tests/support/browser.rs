@@ -18,6 +18,26 @@ pub fn broker_url() -> &'static str {
     }
 }
 
+/// The service simulator's Adafruit IO listener (WebSocket URL), baked in by dev/test.
+pub fn adafruit_url() -> &'static str {
+    match option_env!("FEEDBOARD_TEST_ADAFRUIT_WS") {
+        Some(url) => url,
+        None => {
+            panic!("FEEDBOARD_TEST_ADAFRUIT_WS is not set: run the browser tests through dev/test")
+        }
+    }
+}
+
+/// The service simulator's ThingSpeak listener, baked in by dev/test.
+pub fn thingspeak_url() -> &'static str {
+    match option_env!("FEEDBOARD_TEST_THINGSPEAK_WS") {
+        Some(url) => url,
+        None => panic!(
+            "FEEDBOARD_TEST_THINGSPEAK_WS is not set: run the browser tests through dev/test"
+        ),
+    }
+}
+
 /// Polls `condition` every 20 ms for up to `millis`; returns whether it became true.
 pub async fn wait_until(millis: u32, mut condition: impl FnMut() -> bool) -> bool {
     let mut waited = 0;
@@ -61,6 +81,44 @@ impl RecordingClient {
         let sink = events.clone();
         let client = MqttClient::new(url, config, move |event| sink.borrow_mut().push(event));
         Self { client, events }
+    }
+
+    /// A client that logs in as `username` (the simulator keeps accounts by user name).
+    pub fn as_user(url: &str, username: &str) -> Self {
+        Self::with_config(
+            url,
+            SessionConfig {
+                client_id: unique("io-test"),
+                username: Some(username.to_owned()),
+                password: Some("not-a-real-key".to_owned()),
+                ..SessionConfig::default()
+            },
+        )
+    }
+
+    /// Every message received, in order, as (topic, payload).
+    pub fn messages(&self) -> Vec<(String, Vec<u8>)> {
+        self.events
+            .borrow()
+            .iter()
+            .filter_map(|event| match event {
+                Event::Message(m) => Some((m.topic.clone(), m.payload.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Subscribes and waits for the SUBACK.
+    pub async fn subscribe(&self, filter: &str) {
+        let before = self.count(|e| matches!(e, Event::Subscribed { .. }));
+        self.client
+            .subscribe(filter, feedboard::mqtt::QoS::AtMostOnce)
+            .expect("valid filter");
+        let acked = wait_until(3000, || {
+            self.count(|e| matches!(e, Event::Subscribed { .. })) > before
+        })
+        .await;
+        assert!(acked, "no SUBACK for {filter}");
     }
 
     pub fn count(&self, predicate: impl Fn(&Event) -> bool) -> usize {

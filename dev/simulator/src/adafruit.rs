@@ -342,6 +342,7 @@ impl AdafruitService {
     }
 
     /// Whether `user` is banned now, and until when.
+    #[cfg(test)]
     pub fn banned_until(&self, user: &str, now: Instant) -> Option<Instant> {
         self.accounts
             .get(user)

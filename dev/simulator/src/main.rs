@@ -1,9 +1,159 @@
-//! Feedboard's service simulator (entry point written in the next step).
+//! Feedboard's service simulator: run beside a local mosquitto, it makes the broker behave
+//! like Adafruit IO and ThingSpeak for everything a client can observe, so Feedboard can be
+//! developed and tested without accounts or internet.
+//!
+//! ```text
+//! feedboard-simulator --broker 127.0.0.1:1883 \
+//!     [--adafruit 127.0.0.1:9101] [--adafruit-rate 30] \
+//!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15]
+//! ```
+//! Clients connect to the listeners over WebSocket (any path, subprotocol `mqtt`).
 
 mod adafruit;
 mod clock_text;
+mod proxy;
 mod rate_window;
 mod rules;
+mod service_client;
 mod thingspeak;
 
-fn main() {}
+use adafruit::{AdafruitConfig, AdafruitService};
+use proxy::{epoch_millis, Context, Service};
+use rules::ServicePublish;
+use service_client::ServiceClient;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+use thingspeak::ThingSpeakService;
+
+struct Options {
+    broker: SocketAddr,
+    adafruit: Option<SocketAddr>,
+    adafruit_rate: usize,
+    thingspeak: Option<SocketAddr>,
+    thingspeak_window: u64,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let mut options = Options {
+        broker: "127.0.0.1:1883".parse().map_err(|_| "default address")?,
+        adafruit: None,
+        adafruit_rate: 30,
+        thingspeak: None,
+        thingspeak_window: 15,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        let address = || {
+            value
+                .parse::<SocketAddr>()
+                .map_err(|_| format!("{flag}: not an address: {value}"))
+        };
+        let number = || {
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("{flag}: not a number: {value}"))
+        };
+        match flag.as_str() {
+            "--broker" => options.broker = address()?,
+            "--adafruit" => options.adafruit = Some(address()?),
+            "--adafruit-rate" => options.adafruit_rate = usize::try_from(number()?).unwrap_or(30),
+            "--thingspeak" => options.thingspeak = Some(address()?),
+            "--thingspeak-window" => options.thingspeak_window = number()?,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(options)
+}
+
+fn main() {
+    let options = match parse_options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("feedboard-simulator: {message}");
+            std::process::exit(2);
+        }
+    };
+    let publisher = match ServiceClient::start(options.broker, "feedboard-simulator") {
+        Ok(publisher) => publisher,
+        Err(error) => {
+            eprintln!(
+                "feedboard-simulator: cannot reach the broker at {}: {error}",
+                options.broker
+            );
+            std::process::exit(1);
+        }
+    };
+    let started = std::time::Instant::now();
+    let mut listeners = Vec::new();
+    if let Some(address) = options.adafruit {
+        let service = AdafruitService::new(AdafruitConfig {
+            data_points_per_minute: options.adafruit_rate,
+        });
+        listeners.push((
+            address,
+            "Adafruit IO",
+            Service::Adafruit(Arc::new(Mutex::new(service))),
+        ));
+        let ticker = publisher.clone();
+        thread::spawn(move || publish_time(&ticker));
+    }
+    if let Some(address) = options.thingspeak {
+        let service = ThingSpeakService::new(Duration::from_secs(options.thingspeak_window));
+        listeners.push((
+            address,
+            "ThingSpeak",
+            Service::ThingSpeak(Arc::new(Mutex::new(service))),
+        ));
+    }
+    if listeners.is_empty() {
+        eprintln!("feedboard-simulator: give --adafruit ADDRESS and/or --thingspeak ADDRESS");
+        std::process::exit(2);
+    }
+    let mut threads = Vec::new();
+    for (address, name, service) in listeners {
+        let listener = match TcpListener::bind(address) {
+            Ok(listener) => listener,
+            Err(error) => {
+                eprintln!("feedboard-simulator: cannot listen on {address}: {error}");
+                std::process::exit(1);
+            }
+        };
+        println!("feedboard-simulator: {name} on ws://{address}/mqtt");
+        let context = Context {
+            broker: options.broker,
+            service,
+            publisher: publisher.clone(),
+            started,
+        };
+        threads.push(thread::spawn(move || proxy::serve(listener, context)));
+    }
+    for thread in threads {
+        let _ = thread.join();
+    }
+}
+
+/// Adafruit IO's time topics: every second, and `time/hours` when the hour changes.
+fn publish_time(publisher: &ServiceClient) {
+    let mut last_hour = None;
+    loop {
+        let now = epoch_millis();
+        publisher.publish(ServicePublish::new(
+            "time/seconds",
+            (now / 1000).to_string(),
+        ));
+        publisher.publish(ServicePublish::new("time/millis", now.to_string()));
+        publisher.publish(ServicePublish::new(
+            "time/ISO-8601",
+            clock_text::iso8601_millis(now),
+        ));
+        let hour = clock_text::utc_hour(now);
+        if last_hour.is_some_and(|last| last != hour) {
+            publisher.publish(ServicePublish::new("time/hours", hour.to_string()));
+        }
+        last_hour = Some(hour);
+        thread::sleep(Duration::from_millis(1000 - now % 1000));
+    }
+}
