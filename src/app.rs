@@ -1,6 +1,7 @@
 //! The root component: builds the connection handle, provides it, lays out the page.
 
 use crate::mqtt::QoS;
+use crate::service::ServiceKind;
 use crate::ui::connection_panel::ConnectionPanel;
 use crate::ui::latest_values_panel::LatestValuesPanel;
 use crate::ui::mqtt_handle::{ConnectionSettings, MqttHandle};
@@ -12,6 +13,8 @@ use leptos::prelude::*;
 /// environment variables, so the page shows live data at once; release builds start empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StartupOptions {
+    /// The service preselected in the form.
+    pub service: Option<ServiceKind>,
     /// Prefilled broker URL.
     pub url: String,
     /// Connect as soon as the page loads.
@@ -24,6 +27,7 @@ impl StartupOptions {
     /// The options compiled into this build.
     pub fn from_build() -> Self {
         Self {
+            service: None,
             url: option_env!("FEEDBOARD_DEFAULT_URL")
                 .unwrap_or("ws://localhost:9001/mqtt")
                 .to_owned(),
@@ -44,6 +48,7 @@ pub fn App(#[prop(optional)] options: Option<StartupOptions>) -> impl IntoView {
     let mqtt = MqttHandle::new();
     provide_context(mqtt);
     let initial = ConnectionSettings {
+        service: options.service.unwrap_or(ServiceKind::Generic),
         url: options.url.clone(),
         client_id: random_client_id(),
         ..ConnectionSettings::default()

@@ -6,7 +6,7 @@ mod browser;
 
 use browser::*;
 use feedboard::app::{App, StartupOptions};
-use feedboard::mqtt::QoS;
+use feedboard::mqtt::{Event, QoS};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{self, HtmlElement, HtmlInputElement};
@@ -58,6 +58,16 @@ fn type_into(root: &HtmlElement, label_text: &str, value: &str) {
     input.dispatch_event(&event).expect("dispatch");
 }
 
+fn choose(root: &HtmlElement, selector: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = within(root, selector)
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .unchecked_into();
+    select.set_value(value);
+    select
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+}
+
 fn click(root: &HtmlElement, selector: &str) {
     within(root, selector)
         .unwrap_or_else(|| panic!("nothing matches {selector}"))
@@ -74,6 +84,7 @@ fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
 #[wasm_bindgen_test]
 async fn connecting_and_subscribing_through_the_form_fills_the_table() {
     let (root, _app) = mount(StartupOptions {
+        service: None,
         url: String::new(),
         auto_connect: false,
         subscribe: vec![],
@@ -117,6 +128,7 @@ async fn connecting_and_subscribing_through_the_form_fills_the_table() {
 async fn a_markup_payload_is_shown_as_text_and_never_becomes_html() {
     let topic = unique("feedboard-test/markup");
     let (root, _app) = mount(StartupOptions {
+        service: None,
         url: broker_url().to_owned(),
         auto_connect: true,
         subscribe: vec![topic.clone()],
@@ -165,5 +177,68 @@ async fn a_bad_url_and_a_bad_filter_get_clear_messages() {
     click(&root, "#subscribe-button");
     assert!(wait_until(1000, || within(&root, "#subscribe-error").is_some()).await);
     assert!(text_of(&root, "#subscribe-error").contains("# must stand alone"));
+    click(&root, "#connect-button");
+}
+
+#[wasm_bindgen_test]
+async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values() {
+    let user = unique("maker");
+    let writer = RecordingClient::as_user(adafruit_url(), &user);
+    writer.connect().await;
+    writer
+        .client
+        .publish(
+            &format!("{user}/feeds/counter"),
+            b"42",
+            QoS::AtLeastOnce,
+            false,
+        )
+        .unwrap();
+    assert!(
+        wait_until(3000, || writer
+            .count(|e| matches!(e, Event::Delivered { .. }))
+            == 1)
+        .await
+    );
+
+    let (root, _app) = mount(StartupOptions::default());
+    choose(&root, "#service", "adafruit-io");
+    assert!(
+        wait_until(1000, || text_of(&root, "label[for='username']")
+            == "Adafruit IO username")
+        .await
+    );
+    assert_eq!(text_of(&root, "label[for='password']"), "AIO key");
+    let url: HtmlInputElement = within(&root, "#broker-url")
+        .expect("url field")
+        .unchecked_into();
+    assert_eq!(
+        url.value(),
+        "wss://io.adafruit.com:443/mqtt",
+        "choosing a service fills its URL"
+    );
+    type_into(&root, "Broker URL", adafruit_url());
+    type_into(&root, "Adafruit IO username", &user);
+    type_into(&root, "AIO key", "not-a-real-key");
+    click(&root, "#connect-button");
+    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
+    for automatic in [format!("{user}/throttle"), format!("{user}/errors")] {
+        let item = format!("li[data-filter='{automatic}']");
+        assert!(
+            wait_until(3000, || text_of(&root, &item).contains("active")).await,
+            "{automatic}"
+        );
+    }
+
+    // Subscribing to a feed shows its last value at once, fetched with /get.
+    type_into(&root, "Topic filter", &format!("{user}/f/counter"));
+    click(&root, "#subscribe-button");
+    let cell = format!("tr[data-topic='{user}/f/counter'] td.payload");
+    assert!(
+        wait_until(5000, || text_of(&root, &cell) == "42").await,
+        "{}",
+        text_of(&root, "#latest-values")
+    );
+
     click(&root, "#connect-button");
 }

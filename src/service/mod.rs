@@ -3,6 +3,7 @@
 
 pub mod adafruit_payload;
 pub mod adafruit_topic;
+pub mod behaviour;
 pub mod descriptor;
 pub mod feed_key;
 pub mod incoming;

@@ -4,9 +4,11 @@
 //! burst of a thousand messages costs one re-render, and no message is dropped on the way.
 
 use crate::feeds::latest::LatestValues;
-use crate::mqtt::{DisconnectReason, Event, QoS, SessionConfig, Subscription};
+use crate::mqtt::{DisconnectReason, Event, QoS, SessionConfig, Subscription, SubscriptionStatus};
 use crate::platform::clock::wall_clock_millis;
 use crate::platform::frame::FrameScheduler;
+use crate::service::behaviour::ServiceBehaviour;
+use crate::service::ServiceKind;
 use crate::transport::broker_url::check_broker_url;
 use crate::transport::client::MqttClient;
 use leptos::prelude::*;
@@ -39,8 +41,10 @@ impl LinkStatus {
 }
 
 /// What the user typed into the connection form.
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ConnectionSettings {
+    /// Which service the broker is.
+    pub service: ServiceKind,
     /// ws:// or wss:// URL.
     pub url: String,
     /// Client identifier; empty lets the broker choose.
@@ -51,9 +55,22 @@ pub struct ConnectionSettings {
     pub password: String,
 }
 
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        Self {
+            service: ServiceKind::Generic,
+            url: String::new(),
+            client_id: String::new(),
+            username: String::new(),
+            password: String::new(),
+        }
+    }
+}
+
 impl std::fmt::Debug for ConnectionSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnectionSettings")
+            .field("service", &self.service)
             .field("url", &self.url)
             .field("client_id", &self.client_id)
             .field("username", &self.username)
@@ -81,6 +98,7 @@ pub struct MqttHandle {
     latest: RwSignal<LatestValues>,
     notice: RwSignal<Option<String>>,
     client: StoredValue<Option<MqttClient>, LocalStorage>,
+    behaviour: StoredValue<ServiceBehaviour>,
     inbox: StoredValue<Inbox, LocalStorage>,
 }
 
@@ -101,6 +119,7 @@ impl MqttHandle {
         let latest = RwSignal::new(LatestValues::default());
         let notice = RwSignal::new(None);
         let client = StoredValue::new_local(None::<MqttClient>);
+        let behaviour = StoredValue::new(ServiceBehaviour::new(ServiceKind::Generic, None));
         let queue: Rc<RefCell<Vec<(u64, Event)>>> = Rc::default();
         let generation: Rc<std::cell::Cell<u64>> = Rc::default();
         let scheduler = {
@@ -113,6 +132,7 @@ impl MqttHandle {
                     subscriptions,
                     latest,
                     client,
+                    behaviour,
                 };
                 apply_events(events, generation.get(), signals);
             })
@@ -128,6 +148,7 @@ impl MqttHandle {
             latest,
             notice,
             client,
+            behaviour,
             inbox,
         }
     }
@@ -174,9 +195,16 @@ impl MqttHandle {
             inbox.queue.borrow_mut().push((generation, event));
             inbox.scheduler.request();
         });
+        let behaviour = ServiceBehaviour::new(settings.service, Some(settings.username.trim()));
+        let automatic = behaviour.automatic_subscriptions();
+        self.behaviour.set_value(behaviour);
         for subscription in &carried {
             let _ = client.subscribe(&subscription.filter, subscription.requested);
         }
+        for filter in &automatic {
+            let _ = client.subscribe(filter, QoS::AtMostOnce);
+        }
+        self.subscriptions.set(client.subscriptions());
         self.status.set(LinkStatus::Connecting);
         self.notice.set(None);
         self.client.set_value(Some(client.clone()));
@@ -226,6 +254,13 @@ impl MqttHandle {
                 .set(Some("connect to a broker before publishing".to_owned()));
             return false;
         };
+        let allowed = self
+            .behaviour
+            .with_value(|b| b.check_publish(topic, payload.len(), qos, retain));
+        if let Err(reason) = allowed {
+            self.notice.set(Some(reason));
+            return false;
+        }
         match client.publish(topic, payload, qos, retain) {
             Ok(_) => true,
             Err(error) => {
@@ -248,6 +283,7 @@ struct Signals {
     subscriptions: RwSignal<Vec<Subscription>>,
     latest: RwSignal<LatestValues>,
     client: StoredValue<Option<MqttClient>, LocalStorage>,
+    behaviour: StoredValue<ServiceBehaviour>,
 }
 
 fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
@@ -274,7 +310,13 @@ fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
             Event::Disconnected(reason) => {
                 signals.status.set(LinkStatus::Failed(reason.to_string()))
             }
-            Event::Subscribed { .. } | Event::Unsubscribed { .. } => subscriptions_changed = true,
+            Event::Subscribed { filter, status } => {
+                subscriptions_changed = true;
+                if matches!(status, SubscriptionStatus::Granted(_)) {
+                    ask_for_last_value(&signals, &filter);
+                }
+            }
+            Event::Unsubscribed { .. } => subscriptions_changed = true,
             Event::Message(_) | Event::Delivered { .. } => {}
         }
     }
@@ -289,6 +331,15 @@ fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
         if let Some(client) = signals.client.with_value(|client| client.clone()) {
             signals.subscriptions.set(client.subscriptions());
         }
+    }
+}
+
+/// On services without retain (Adafruit IO), a granted subscription asks for the last value.
+fn ask_for_last_value(signals: &Signals, filter: &str) {
+    let follow_up = signals.behaviour.with_value(|b| b.after_subscribed(filter));
+    let client = signals.client.with_value(|client| client.clone());
+    if let (Some((topic, payload)), Some(client)) = (follow_up, client) {
+        let _ = client.publish(&topic, payload, QoS::AtMostOnce, false);
     }
 }
 
