@@ -5,12 +5,14 @@
 //! ```text
 //! feedboard-simulator --broker 127.0.0.1:1883 \
 //!     [--adafruit 127.0.0.1:9101] [--adafruit-rate 30] \
-//!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15]
+//!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15] [--demo on]
 //! ```
+//! `--demo on` also publishes demo sensors (see `demo.rs`).
 //! Clients connect to the listeners over WebSocket (any path, subprotocol `mqtt`).
 
 mod adafruit;
 mod clock_text;
+mod demo;
 mod proxy;
 mod rate_window;
 mod rules;
@@ -33,6 +35,7 @@ struct Options {
     adafruit_rate: usize,
     thingspeak: Option<SocketAddr>,
     thingspeak_window: u64,
+    demo: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -42,6 +45,7 @@ fn parse_options() -> Result<Options, String> {
         adafruit_rate: 30,
         thingspeak: None,
         thingspeak_window: 15,
+        demo: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -62,6 +66,7 @@ fn parse_options() -> Result<Options, String> {
             "--adafruit-rate" => options.adafruit_rate = usize::try_from(number()?).unwrap_or(30),
             "--thingspeak" => options.thingspeak = Some(address()?),
             "--thingspeak-window" => options.thingspeak_window = number()?,
+            "--demo" => options.demo = value == "on",
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -88,25 +93,34 @@ fn main() {
     };
     let started = std::time::Instant::now();
     let mut listeners = Vec::new();
+    let mut demo = demo::Demo {
+        publisher: publisher.clone(),
+        adafruit: None,
+        thingspeak: None,
+        started,
+    };
     if let Some(address) = options.adafruit {
-        let service = AdafruitService::new(AdafruitConfig {
+        let service = Arc::new(Mutex::new(AdafruitService::new(AdafruitConfig {
             data_points_per_minute: options.adafruit_rate,
-        });
-        listeners.push((
-            address,
-            "Adafruit IO",
-            Service::Adafruit(Arc::new(Mutex::new(service))),
-        ));
+        })));
+        demo.adafruit = Some(service.clone());
+        listeners.push((address, "Adafruit IO", Service::Adafruit(service)));
         let ticker = publisher.clone();
         thread::spawn(move || publish_time(&ticker));
     }
     if let Some(address) = options.thingspeak {
-        let service = ThingSpeakService::new(Duration::from_secs(options.thingspeak_window));
-        listeners.push((
-            address,
-            "ThingSpeak",
-            Service::ThingSpeak(Arc::new(Mutex::new(service))),
-        ));
+        let window = Duration::from_secs(options.thingspeak_window);
+        let service = Arc::new(Mutex::new(ThingSpeakService::new(window)));
+        demo.thingspeak = Some(service.clone());
+        listeners.push((address, "ThingSpeak", Service::ThingSpeak(service)));
+    }
+    if options.demo {
+        println!(
+            "feedboard-simulator: demo sensors on demo/#, Adafruit IO user {} and ThingSpeak channel {}",
+            demo::DEMO_USER,
+            demo::DEMO_CHANNEL
+        );
+        thread::spawn(move || demo.run());
     }
     if listeners.is_empty() {
         eprintln!("feedboard-simulator: give --adafruit ADDRESS and/or --thingspeak ADDRESS");

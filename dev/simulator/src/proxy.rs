@@ -281,7 +281,7 @@ impl Connection {
     }
 
     fn carry_out(&self, outcome: PublishOutcome) {
-        for ServicePublish { topic, payload } in outcome.replies {
+        for ServicePublish { topic, payload, .. } in outcome.replies {
             self.reply_packet(&Packet::Publish(mqttrs::Publish {
                 dup: false,
                 qospid: QosPid::AtMostOnce,

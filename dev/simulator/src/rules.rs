@@ -19,6 +19,9 @@ pub struct ServicePublish {
     pub topic: String,
     /// Payload text.
     pub payload: String,
+    /// Whether the broker keeps it for later subscribers (the demo's slow-changing topics;
+    /// the services themselves never retain).
+    pub retain: bool,
 }
 
 impl ServicePublish {
@@ -27,6 +30,15 @@ impl ServicePublish {
         Self {
             topic: topic.into(),
             payload: payload.into(),
+            retain: false,
+        }
+    }
+
+    /// The same publish, retained by the broker.
+    pub fn retained(self) -> Self {
+        Self {
+            retain: true,
+            ..self
         }
     }
 }

@@ -33,7 +33,7 @@ impl ServiceClient {
         Ok(Self { outgoing })
     }
 
-    /// Publishes as the service (QoS 0, not retained).
+    /// Publishes as the service (QoS 0).
     pub fn publish(&self, publish: ServicePublish) {
         // The thread only stops when the broker is gone, and then the process exits.
         let _ = self.outgoing.send(publish);
@@ -75,7 +75,7 @@ fn run(mut stream: TcpStream, mut session: Session, incoming: Receiver<ServicePu
                     &publish.topic,
                     publish.payload.as_bytes(),
                     QoS::AtMostOnce,
-                    false,
+                    publish.retain,
                 );
                 if let Err(error) = sent {
                     eprintln!("simulator: could not publish on {}: {error}", publish.topic);
