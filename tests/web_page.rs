@@ -240,5 +240,23 @@ async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values()
         text_of(&root, "#latest-values")
     );
 
+    // A # subscription gets every update on three topics; the page counts it once.
+    type_into(&root, "Topic filter", &format!("{user}/f/#"));
+    click(&root, "#subscribe-button");
+    let hash = format!("li[data-filter='{user}/f/#']");
+    assert!(wait_until(3000, || text_of(&root, &hash).contains("active")).await);
+    let count_before: u64 = text_of(&root, "#message-count").parse().expect("a number");
+    writer
+        .client
+        .publish(&format!("{user}/f/light"), b"300", QoS::AtLeastOnce, false)
+        .unwrap();
+    let light = format!("tr[data-topic='{user}/f/light'] td.payload");
+    assert!(wait_until(5000, || text_of(&root, &light) == "300").await);
+    // Let the /json and /csv copies arrive before counting.
+    gloo_timers::future::TimeoutFuture::new(500).await;
+    let count_after: u64 = text_of(&root, "#message-count").parse().expect("a number");
+    assert_eq!(count_after - count_before, 1, "one update, counted once");
+    assert!(within(&root, &format!("tr[data-topic='{user}/f/light/json']")).is_none());
+
     click(&root, "#connect-button");
 }

@@ -8,6 +8,7 @@ use crate::mqtt::{DisconnectReason, Event, QoS, SessionConfig, Subscription, Sub
 use crate::platform::clock::wall_clock_millis;
 use crate::platform::frame::FrameScheduler;
 use crate::service::behaviour::ServiceBehaviour;
+use crate::service::incoming::{interpret, Incoming};
 use crate::service::ServiceKind;
 use crate::transport::broker_url::check_broker_url;
 use crate::transport::client::MqttClient;
@@ -320,6 +321,7 @@ fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
             Event::Message(_) | Event::Delivered { .. } => {}
         }
     }
+    drop_format_copies(&signals, &mut messages);
     if !messages.is_empty() {
         signals.latest.update(|latest| {
             for message in messages {
@@ -332,6 +334,28 @@ fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
             signals.subscriptions.set(client.subscriptions());
         }
     }
+}
+
+/// Adafruit IO sends a `#` subscriber each update three times (plain, `/json`, `/csv`); only
+/// the first counts.
+fn drop_format_copies(signals: &Signals, messages: &mut Vec<crate::mqtt::Message>) {
+    let kind = signals.behaviour.with_value(|b| b.descriptor.kind);
+    if kind != ServiceKind::AdafruitIo || messages.is_empty() {
+        return;
+    }
+    let Some(client) = signals.client.with_value(|client| client.clone()) else {
+        return;
+    };
+    let subscriptions = client.subscriptions();
+    let filters: Vec<&str> = subscriptions.iter().map(|s| s.filter.as_str()).collect();
+    messages.retain(|message| {
+        interpret(
+            kind,
+            &message.topic,
+            &message.payload,
+            filters.iter().copied(),
+        ) != Incoming::FormatCopy
+    });
 }
 
 /// On services without retain (Adafruit IO), a granted subscription asks for the last value.
