@@ -6,7 +6,7 @@ mod browser;
 
 use browser::*;
 use feedboard::app::{App, StartupOptions};
-use feedboard::mqtt::{Event, QoS};
+use feedboard::mqtt::QoS;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{self, HtmlElement, HtmlInputElement};
@@ -186,20 +186,8 @@ async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values()
     let writer = RecordingClient::as_user(adafruit_url(), &user);
     writer.connect().await;
     writer
-        .client
-        .publish(
-            &format!("{user}/feeds/counter"),
-            b"42",
-            QoS::AtLeastOnce,
-            false,
-        )
-        .unwrap();
-    assert!(
-        wait_until(3000, || writer
-            .count(|e| matches!(e, Event::Delivered { .. }))
-            == 1)
-        .await
-    );
+        .publish_confirmed(&format!("{user}/feeds/counter"), b"42")
+        .await;
 
     let (root, _app) = mount(StartupOptions::default());
     choose(&root, "#service", "adafruit-io");

@@ -38,20 +38,8 @@ async fn adafruit_get_delivers_the_last_value_to_the_asking_client_only() {
     let writer = RecordingClient::as_user(adafruit_url(), &user);
     writer.connect().await;
     writer
-        .client
-        .publish(
-            &format!("{user}/feeds/counter"),
-            b"42",
-            QoS::AtLeastOnce,
-            false,
-        )
-        .unwrap();
-    assert!(
-        wait_until(3000, || writer
-            .count(|e| matches!(e, feedboard::mqtt::Event::Delivered { .. }))
-            == 1)
-        .await
-    );
+        .publish_confirmed(&format!("{user}/feeds/counter"), b"42")
+        .await;
 
     let reader = RecordingClient::as_user(adafruit_url(), &user);
     let bystander = RecordingClient::as_user(adafruit_url(), &user);

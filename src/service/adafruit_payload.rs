@@ -31,13 +31,13 @@ pub fn decode_feed_csv(payload: &str) -> Datum {
                 .iter()
                 .map(|field| field.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
                 .collect();
-            if let Some(numbers) = numbers {
+            if let Some([lat, lon, elevation @ ..]) = numbers.as_deref() {
                 return Datum {
                     value: Value::from_text(&value.join(",")),
                     location: Some(Location {
-                        lat: numbers[0],
-                        lon: numbers[1],
-                        ele: numbers.get(2).copied(),
+                        lat: *lat,
+                        lon: *lon,
+                        ele: elevation.first().copied(),
                     }),
                 };
             }

@@ -238,6 +238,15 @@ impl ServiceDescriptor {
     }
 }
 
+/// Services that limit nothing but data: no action limits, reconnect after a second.
+const NO_ACTION_LIMITS: ActionLimits = ActionLimits {
+    subscribe: None,
+    failed_subscribe: None,
+    failed_publish: None,
+    connect_attempts: None,
+    min_reconnect_delay: Duration::from_secs(1),
+};
+
 /// Adafruit IO.
 pub const ADAFRUIT_IO: ServiceDescriptor = ServiceDescriptor {
     kind: ServiceKind::AdafruitIo,
@@ -323,13 +332,7 @@ pub const THINGSPEAK: ServiceDescriptor = ServiceDescriptor {
             publish_limit: Some(RateLimit::one_per_channel_every(1)),
         },
     ],
-    action_limits: ActionLimits {
-        subscribe: None,
-        failed_subscribe: None,
-        failed_publish: None,
-        connect_attempts: None,
-        min_reconnect_delay: Duration::from_secs(1),
-    },
+    action_limits: NO_ACTION_LIMITS,
     last_value_on_get: false,
 };
 
@@ -366,12 +369,6 @@ pub const GENERIC: ServiceDescriptor = ServiceDescriptor {
         name: "No service limit",
         publish_limit: None,
     }],
-    action_limits: ActionLimits {
-        subscribe: None,
-        failed_subscribe: None,
-        failed_publish: None,
-        connect_attempts: None,
-        min_reconnect_delay: Duration::from_secs(1),
-    },
+    action_limits: NO_ACTION_LIMITS,
     last_value_on_get: false,
 };

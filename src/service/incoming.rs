@@ -111,16 +111,14 @@ fn interpret_adafruit<'a>(
             format,
             short,
         } => {
-            if format != Format::Plain {
-                let plain = AdafruitTopic::Feed {
-                    owner: owner.clone(),
-                    key: key.clone(),
-                    format: Format::Plain,
-                    short,
-                };
-                if covered_by(&plain, active_filters) {
-                    return Incoming::FormatCopy;
-                }
+            let plain = AdafruitTopic::Feed {
+                owner: owner.clone(),
+                key: key.clone(),
+                format: Format::Plain,
+                short,
+            };
+            if is_format_copy(format, &plain, active_filters) {
+                return Incoming::FormatCopy;
             }
             let datum = match format {
                 Format::Csv => decode_feed_csv(text),
@@ -138,16 +136,14 @@ fn interpret_adafruit<'a>(
             format,
             short,
         } => {
-            if format != Format::Plain {
-                let plain = AdafruitTopic::Group {
-                    owner: owner.clone(),
-                    group: group.clone(),
-                    format: Format::Plain,
-                    short,
-                };
-                if covered_by(&plain, active_filters) {
-                    return Incoming::FormatCopy;
-                }
+            let plain = AdafruitTopic::Group {
+                owner: owner.clone(),
+                group: group.clone(),
+                format: Format::Plain,
+                short,
+            };
+            if is_format_copy(format, &plain, active_filters) {
+                return Incoming::FormatCopy;
             }
             let entries = match format {
                 Format::Csv => decode_group_csv(text),
@@ -184,7 +180,15 @@ fn group_feed_key(group: &str, key: &str) -> String {
     }
 }
 
-fn covered_by<'a>(plain: &AdafruitTopic, filters: impl IntoIterator<Item = &'a str>) -> bool {
+/// A `/json` or `/csv` message is a copy when a subscription also covers its plain topic.
+fn is_format_copy<'a>(
+    format: Format,
+    plain: &AdafruitTopic,
+    filters: impl IntoIterator<Item = &'a str>,
+) -> bool {
+    if format == Format::Plain {
+        return false;
+    }
     let plain = plain.to_string();
     filters
         .into_iter()

@@ -110,7 +110,7 @@ mod tests {
     #[test]
     fn json_values_keep_their_shape() {
         let json: serde_json::Value =
-            serde_json::from_str(r#"{"sensor-1":22.587,"sensor-2":13.182}"#).unwrap();
+            serde_json::from_str(r#"{"sensor-1":22.587,"sensor-2":13.182}"#).unwrap(); // ok: test literal
         assert_eq!(
             Value::from_json(&json),
             Value::Text(r#"{"sensor-1":22.587,"sensor-2":13.182}"#.into())

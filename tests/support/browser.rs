@@ -96,6 +96,17 @@ impl RecordingClient {
         )
     }
 
+    /// Publishes at QoS 1 and waits for the broker's PUBACK.
+    pub async fn publish_confirmed(&self, topic: &str, payload: &[u8]) {
+        let delivered = |client: &Self| client.count(|e| matches!(e, Event::Delivered { .. }));
+        let before = delivered(self);
+        self.client
+            .publish(topic, payload, feedboard::mqtt::QoS::AtLeastOnce, false)
+            .expect("valid publish");
+        let acked = wait_until(3000, || delivered(self) > before).await;
+        assert!(acked, "no PUBACK for the publish to {topic}");
+    }
+
     /// Every message received, in order, as (topic, payload).
     pub fn messages(&self) -> Vec<(String, Vec<u8>)> {
         self.events
