@@ -198,7 +198,7 @@ fn a_packet_before_connack_is_a_protocol_error() {
 #[test]
 fn a_text_websocket_message_is_reported_as_not_mqtt() {
     let mut session = connected_session(SessionConfig::default());
-    session.handle_text_message();
+    session.handle_text_message(at(1));
     assert_eq!(
         disconnect_reason(&mut session),
         DisconnectReason::Protocol(ProtocolError::TextFrame)

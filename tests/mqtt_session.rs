@@ -350,7 +350,7 @@ fn unacknowledged_publishes_are_resent_with_dup_in_order_after_reconnect() {
         .publish(at(1), "t", b"2", QoS::AtLeastOnce, false)
         .unwrap();
     sent(&mut session);
-    session.handle_transport_closed("the connection dropped".into());
+    session.handle_transport_closed(at(1), "the connection dropped".into());
     assert_eq!(
         disconnect_reason(&mut session),
         DisconnectReason::TransportClosed("the connection dropped".into())
@@ -387,7 +387,7 @@ fn subscriptions_are_renewed_on_every_new_connection() {
     let mut session = connected_session(config());
     session.subscribe("a", QoS::AtMostOnce).unwrap();
     sent(&mut session);
-    session.handle_transport_closed("lost".into());
+    session.handle_transport_closed(at(1), "lost".into());
     events(&mut session);
     assert_eq!(
         session.subscriptions().get("a").map(|s| s.status),
@@ -454,7 +454,11 @@ fn a_missing_pingresp_declares_the_connection_dead() {
         disconnect_reason(&mut session),
         DisconnectReason::KeepaliveTimeout
     );
-    assert_eq!(session.poll_timeout(), None);
+    assert_eq!(session.poll_timeout(), session.reconnect_at());
+    assert!(
+        session.reconnect_at().is_some(),
+        "a half-open connection is retried"
+    );
 }
 
 #[test]
@@ -520,4 +524,137 @@ fn a_100_kb_publish_round_trips_through_encode_and_framing() {
         [Event::Message(m)] => assert_eq!(m.payload, payload),
         other => panic!("expected the echo, got {other:?}"),
     }
+}
+
+fn reconnecting_config(first: u64) -> SessionConfig {
+    SessionConfig {
+        reconnect: Some(feedboard::mqtt::reconnect::ReconnectPolicy {
+            first_delay: Duration::from_secs(first),
+            max_delay: Duration::from_secs(60),
+            jitter: 0.0,
+        }),
+        ..config()
+    }
+}
+
+#[test]
+fn a_lost_connection_schedules_a_reconnect_that_comes_due() {
+    let mut session = connected_session(reconnecting_config(10));
+    session.handle_transport_closed(at(100), "lost".into());
+    assert_eq!(
+        events(&mut session),
+        vec![
+            Event::Disconnected(DisconnectReason::TransportClosed("lost".into())),
+            Event::ReconnectScheduled {
+                delay: Duration::from_secs(10),
+                attempt: 1
+            },
+        ]
+    );
+    assert_eq!(session.poll_timeout(), Some(at(110)));
+    session.handle_timeout(at(109));
+    assert!(events(&mut session).is_empty());
+    session.handle_timeout(at(110));
+    assert_eq!(events(&mut session), vec![Event::ReconnectDue]);
+    assert_eq!(session.poll_timeout(), None);
+}
+
+#[test]
+fn failed_attempts_back_off_and_a_connack_resets_the_backoff() {
+    let mut session = connected_session(reconnecting_config(10));
+    session.handle_transport_closed(at(0), "lost".into());
+    let mut delays = Vec::new();
+    for _ in 0..4 {
+        let due = session.reconnect_at().expect("a reconnect is scheduled");
+        session.handle_timeout(due);
+        events(&mut session);
+        // The new socket fails before it opens.
+        session.handle_transport_closed(due, "could not connect".into());
+        delays.push(
+            session
+                .reconnect_at()
+                .expect("rescheduled")
+                .saturating_since(due)
+                .as_secs(),
+        );
+        events(&mut session);
+    }
+    assert_eq!(delays, vec![20, 40, 60, 60]);
+    let due = session.reconnect_at().expect("scheduled");
+    session.handle_timeout(due);
+    session.handle_transport_open(due);
+    session.handle_bytes(due, &connack(0));
+    session.handle_transport_closed(due, "lost again".into());
+    assert_eq!(session.reconnect_at(), Some(due + Duration::from_secs(10)));
+}
+
+#[test]
+fn bad_credentials_and_a_user_disconnect_never_reconnect() {
+    for code in [4, 5] {
+        let mut session = Session::new(reconnecting_config(1));
+        session.handle_transport_open(at(0));
+        session.handle_bytes(at(0), &connack(code));
+        let evs = events(&mut session);
+        assert_eq!(evs.len(), 1, "code {code}: {evs:?}");
+        assert_eq!(session.reconnect_at(), None);
+    }
+    let mut session = connected_session(reconnecting_config(1));
+    session.disconnect(at(5));
+    assert_eq!(
+        events(&mut session),
+        vec![Event::Disconnected(DisconnectReason::ClosedByClient)]
+    );
+    assert_eq!(session.poll_timeout(), None);
+}
+
+#[test]
+fn disconnecting_while_waiting_to_reconnect_cancels_the_attempt() {
+    let mut session = connected_session(reconnecting_config(10));
+    session.handle_transport_closed(at(0), "lost".into());
+    events(&mut session);
+    session.disconnect(at(3));
+    assert_eq!(
+        events(&mut session),
+        vec![Event::Disconnected(DisconnectReason::ClosedByClient)]
+    );
+    session.handle_timeout(at(10));
+    assert!(
+        events(&mut session).is_empty(),
+        "no ReconnectDue after cancelling"
+    );
+}
+
+#[test]
+fn subscriptions_and_outbox_survive_an_automatic_reconnect() {
+    let mut session = connected_session(reconnecting_config(1));
+    session.subscribe("keep/me", QoS::AtLeastOnce).unwrap();
+    let id = session
+        .publish(at(0), "t", b"v", QoS::AtLeastOnce, false)
+        .unwrap();
+    sent(&mut session);
+    session.handle_transport_closed(at(1), "lost".into());
+    session.handle_timeout(at(2));
+    assert!(events(&mut session).contains(&Event::ReconnectDue));
+    session.handle_transport_open(at(2));
+    sent(&mut session);
+    session.handle_bytes(at(2), &connack(0));
+    let out = sent(&mut session);
+    let kinds: Vec<String> = out
+        .iter()
+        .map(|b| match decode(b) {
+            Packet::Publish(p) => format!("publish dup={} id={:?}", p.dup, p.qospid),
+            Packet::Subscribe(s) => format!("subscribe {}", s.topics[0].topic_path),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            format!(
+                "publish dup=true id={:?}",
+                QosPid::AtLeastOnce(pid(id.unwrap()))
+            ),
+            "subscribe keep/me".to_string()
+        ]
+    );
 }

@@ -201,3 +201,71 @@ async fn an_invalid_url_is_reported_instead_of_throwing() {
         other => panic!("expected one failure event, got {other:?}"),
     }
 }
+
+#[wasm_bindgen_test]
+async fn a_connection_the_broker_drops_comes_back_by_itself_and_resubscribes() {
+    use feedboard::mqtt::reconnect::ReconnectPolicy;
+    use feedboard::mqtt::SessionConfig;
+    use std::time::Duration;
+
+    let client_id = unique("feedboard-takeover");
+    let topic = unique("feedboard-test/reconnect");
+    let quick = ReconnectPolicy {
+        first_delay: Duration::from_millis(300),
+        max_delay: Duration::from_secs(2),
+        jitter: 0.0,
+    };
+    let page = RecordingClient::with_config(
+        broker_url(),
+        SessionConfig {
+            client_id: client_id.clone(),
+            reconnect: Some(quick),
+            ..SessionConfig::default()
+        },
+    );
+    page.connect().await;
+    page.subscribe(&topic).await;
+
+    // Another client with the same client ID makes mosquitto drop the first connection.
+    let intruder = RecordingClient::with_config(
+        broker_url(),
+        SessionConfig {
+            client_id,
+            reconnect: None,
+            ..SessionConfig::default()
+        },
+    );
+    intruder.client.connect();
+    let dropped = wait_until(3000, || {
+        page.count(|e| matches!(e, Event::Disconnected(DisconnectReason::TransportClosed(_)))) == 1
+    })
+    .await;
+    assert!(dropped, "{:?}", page.events.borrow());
+    assert!(page.count(|e| matches!(e, Event::ReconnectScheduled { attempt: 1, .. })) == 1);
+
+    let back = wait_until(5000, || {
+        page.count(|e| matches!(e, Event::Connected { .. })) == 2
+            && page.count(|e| matches!(e, Event::Subscribed { .. })) == 2
+    })
+    .await;
+    assert!(
+        back,
+        "reconnected and resubscribed: {:?}",
+        page.events.borrow()
+    );
+
+    let sender = RecordingClient::new(broker_url());
+    sender.connect().await;
+    sender
+        .publish_confirmed(&topic, b"after the reconnect")
+        .await;
+    assert!(
+        wait_until(3000, || page.messages_on(&topic)
+            == vec![b"after the reconnect".to_vec()])
+        .await,
+        "{:?}",
+        page.messages()
+    );
+    page.client.disconnect();
+    sender.client.disconnect();
+}

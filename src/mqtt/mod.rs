@@ -5,6 +5,7 @@ pub mod encode;
 pub mod error;
 pub mod framing;
 pub mod inflight;
+pub mod reconnect;
 pub mod session;
 pub mod subscriptions;
 pub mod topic;

@@ -13,6 +13,7 @@ use super::encode::encode;
 use super::error::{CommandError, ConnectRefusal, ProtocolError};
 use super::framing::{decode_frame, packet_name, Frame, FrameReader};
 use super::inflight::{Outbox, OutgoingPublish, Stage};
+use super::reconnect::{Backoff, ReconnectPolicy};
 use super::subscriptions::{SubscriptionStatus, Subscriptions};
 use super::topic::{validate_filter, validate_topic_name};
 use super::QoS;
@@ -23,7 +24,7 @@ use std::fmt;
 use std::time::Duration;
 
 /// How to connect: the contents of CONNECT plus the session's own limits.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct SessionConfig {
     /// Client identifier; empty asks the broker to assign one (needs a clean session).
     pub client_id: String,
@@ -41,6 +42,10 @@ pub struct SessionConfig {
     pub ping_timeout: Duration,
     /// The largest packet accepted from the broker, fixed header included.
     pub max_incoming_packet: usize,
+    /// How to pace reconnects after a lost connection; `None` never reconnects by itself.
+    pub reconnect: Option<ReconnectPolicy>,
+    /// Seeds the reconnect jitter (give each tab or device its own).
+    pub random_seed: u64,
 }
 
 impl Default for SessionConfig {
@@ -54,6 +59,8 @@ impl Default for SessionConfig {
             connect_timeout: Duration::from_secs(15),
             ping_timeout: Duration::from_secs(15),
             max_incoming_packet: 4 * 1024 * 1024,
+            reconnect: Some(ReconnectPolicy::default()),
+            random_seed: 0,
         }
     }
 }
@@ -158,6 +165,15 @@ pub enum Event {
     },
     /// The connection ended; the transport should close its socket.
     Disconnected(DisconnectReason),
+    /// After a lost connection, the next attempt is due in `delay` (attempt number `attempt`).
+    ReconnectScheduled {
+        /// How long until [`Event::ReconnectDue`].
+        delay: Duration,
+        /// Attempts since the last successful connection, this one included.
+        attempt: u32,
+    },
+    /// Time to open a new transport and call [`Session::handle_transport_open`].
+    ReconnectDue,
 }
 
 /// Where the connection stands.
@@ -195,12 +211,17 @@ pub struct Session {
     outbox: Outbox,
     /// QoS 2 packet ids received but not yet released by PUBREL.
     inbound_unreleased: BTreeSet<u16>,
+    backoff: Option<Backoff>,
+    reconnect_at: Option<Instant>,
 }
 
 impl Session {
     /// A disconnected session with these settings.
     pub fn new(config: SessionConfig) -> Self {
         let reader = FrameReader::new(config.max_incoming_packet);
+        let backoff = config
+            .reconnect
+            .map(|policy| Backoff::new(policy, config.random_seed));
         Self {
             config,
             link: None,
@@ -213,6 +234,8 @@ impl Session {
             pending_unsubscribes: BTreeMap::new(),
             outbox: Outbox::default(),
             inbound_unreleased: BTreeSet::new(),
+            backoff,
+            reconnect_at: None,
         }
     }
 
@@ -242,10 +265,16 @@ impl Session {
         &self.outbox
     }
 
+    /// When the next reconnect attempt is due, while waiting for one.
+    pub fn reconnect_at(&self) -> Option<Instant> {
+        self.reconnect_at
+    }
+
     // ---- inputs --------------------------------------------------------------------------
 
     /// The transport is open: sends CONNECT.
     pub fn handle_transport_open(&mut self, now: Instant) {
+        self.reconnect_at = None;
         self.reader.clear();
         self.transmit.clear();
         self.pending_subscribes.clear();
@@ -269,9 +298,12 @@ impl Session {
         };
         match encode(&Packet::Connect(connect)) {
             Ok(bytes) => self.transmit.push_back(bytes),
-            Err(error) => self.close(DisconnectReason::TransportClosed(format!(
-                "the connection settings cannot be sent: {error}"
-            ))),
+            Err(error) => self.close(
+                now,
+                DisconnectReason::TransportClosed(format!(
+                    "the connection settings cannot be sent: {error}"
+                )),
+            ),
         }
     }
 
@@ -285,7 +317,7 @@ impl Session {
             let frame = match self.reader.next_frame() {
                 Ok(Some(frame)) => frame,
                 Ok(None) => return,
-                Err(error) => return self.close(DisconnectReason::Protocol(error)),
+                Err(error) => return self.close(now, DisconnectReason::Protocol(error)),
             };
             let outcome = match decode_frame(frame) {
                 Ok(Frame::Connack {
@@ -305,7 +337,7 @@ impl Session {
                 Err(error) => Err(error),
             };
             if let Err(error) = outcome {
-                return self.close(DisconnectReason::Protocol(error));
+                return self.close(now, DisconnectReason::Protocol(error));
             }
             if self.link.is_none() {
                 return;
@@ -314,16 +346,16 @@ impl Session {
     }
 
     /// A text WebSocket message arrived; MQTT only uses binary ones.
-    pub fn handle_text_message(&mut self) {
+    pub fn handle_text_message(&mut self, now: Instant) {
         if self.link.is_some() {
-            self.close(DisconnectReason::Protocol(ProtocolError::TextFrame));
+            self.close(now, DisconnectReason::Protocol(ProtocolError::TextFrame));
         }
     }
 
-    /// The transport closed. `detail` says how, in words.
-    pub fn handle_transport_closed(&mut self, detail: String) {
-        if self.link.is_some() {
-            self.close(DisconnectReason::TransportClosed(detail));
+    /// The transport closed, or failed to open. `detail` says how, in words.
+    pub fn handle_transport_closed(&mut self, now: Instant, detail: String) {
+        if self.link.is_some() || self.reconnect_at.is_none() {
+            self.close(now, DisconnectReason::TransportClosed(detail));
         }
     }
 
@@ -332,16 +364,20 @@ impl Session {
         let keep_alive = self.config.keep_alive;
         let ping_timeout = self.config.ping_timeout;
         let Some(link) = &mut self.link else {
+            if self.reconnect_at.is_some_and(|due| now >= due) {
+                self.reconnect_at = None;
+                self.events.push_back(Event::ReconnectDue);
+            }
             return;
         };
         if link
             .connack_deadline
             .is_some_and(|deadline| now >= deadline)
         {
-            return self.close(DisconnectReason::ConnackTimeout);
+            return self.close(now, DisconnectReason::ConnackTimeout);
         }
         if link.ping_deadline.is_some_and(|deadline| now >= deadline) {
-            return self.close(DisconnectReason::KeepaliveTimeout);
+            return self.close(now, DisconnectReason::KeepaliveTimeout);
         }
         let ping_due = link.connected
             && !keep_alive.is_zero()
@@ -435,8 +471,8 @@ impl Session {
         if self.is_connected() {
             self.send(now, &Packet::Disconnect);
         }
-        if self.link.is_some() {
-            self.close(DisconnectReason::ClosedByClient);
+        if self.link.is_some() || self.reconnect_at.is_some() {
+            self.close(now, DisconnectReason::ClosedByClient);
         }
     }
 
@@ -454,7 +490,9 @@ impl Session {
 
     /// When [`Session::handle_timeout`] should next be called, if ever.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let link = self.link.as_ref()?;
+        let Some(link) = self.link.as_ref() else {
+            return self.reconnect_at;
+        };
         let ping_due = (link.connected && !self.config.keep_alive.is_zero())
             .then(|| link.last_sent + self.config.keep_alive);
         [link.connack_deadline, link.ping_deadline, ping_due]
@@ -469,13 +507,23 @@ impl Session {
         self.link.as_ref().is_some_and(|link| link.connected)
     }
 
-    fn close(&mut self, reason: DisconnectReason) {
+    fn close(&mut self, now: Instant, reason: DisconnectReason) {
         self.link = None;
         self.reader.clear();
         self.pending_subscribes.clear();
         self.pending_unsubscribes.clear();
         self.subscriptions.reset_all();
+        self.reconnect_at = None;
+        let retry = reason.is_retryable();
         self.events.push_back(Event::Disconnected(reason));
+        if let (true, Some(backoff)) = (retry, &mut self.backoff) {
+            let delay = backoff.next_delay();
+            self.reconnect_at = Some(now + delay);
+            self.events.push_back(Event::ReconnectScheduled {
+                delay,
+                attempt: backoff.attempts(),
+            });
+        }
     }
 
     fn queue(&mut self, bytes: Vec<u8>) {
@@ -545,9 +593,10 @@ impl Session {
                     return Err(unexpected("CONNACK", "the connection was already accepted"));
                 }
                 if return_code != 0 {
-                    self.close(DisconnectReason::Refused(ConnectRefusal::from_code(
-                        return_code,
-                    )));
+                    self.close(
+                        now,
+                        DisconnectReason::Refused(ConnectRefusal::from_code(return_code)),
+                    );
                     return Ok(());
                 }
                 self.on_connection_accepted(now, session_present);
@@ -602,6 +651,9 @@ impl Session {
         if let Some(link) = &mut self.link {
             link.connected = true;
             link.connack_deadline = None;
+        }
+        if let Some(backoff) = &mut self.backoff {
+            backoff.reset();
         }
         if !session_present {
             // The broker forgot any half-finished inbound QoS 2 exchange.

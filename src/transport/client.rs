@@ -44,28 +44,9 @@ impl MqttClient {
         }
     }
 
-    /// Opens the WebSocket; CONNECT follows when it is open.
+    /// Opens the WebSocket; CONNECT follows when it is open. Also serves as "reconnect now".
     pub fn connect(&self) {
-        let weak = Rc::downgrade(&self.inner);
-        let opened = {
-            let Ok(mut inner) = self.inner.try_borrow_mut() else {
-                return;
-            };
-            inner.socket = None;
-            inner.socket_open = false;
-            let url = inner.url.clone();
-            BrokerSocket::open(&url, move |event| on_socket_event(&weak, event))
-        };
-        match opened {
-            Ok(socket) => {
-                if let Ok(mut inner) = self.inner.try_borrow_mut() {
-                    inner.socket = Some(socket);
-                }
-            }
-            Err(message) => self.emit(Event::Disconnected(DisconnectReason::TransportClosed(
-                format!("could not open the connection: {message}"),
-            ))),
-        }
+        open_socket(&self.inner);
     }
 
     /// Says goodbye to the broker and closes the socket.
@@ -145,7 +126,7 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
         return;
     };
     let now = clock::now();
-    let early_close = {
+    {
         let Ok(mut guard) = inner.try_borrow_mut() else {
             return;
         };
@@ -154,40 +135,23 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
             SocketEvent::Open => {
                 state.socket_open = true;
                 state.session.handle_transport_open(now);
-                None
             }
-            SocketEvent::Binary(bytes) => {
-                state.session.handle_bytes(now, &bytes);
-                None
-            }
-            SocketEvent::Text => {
-                state.session.handle_text_message();
-                None
-            }
+            SocketEvent::Binary(bytes) => state.session.handle_bytes(now, &bytes),
+            SocketEvent::Text => state.session.handle_text_message(now),
             SocketEvent::Closed { code, reason } => {
                 let detail = describe_close(code, &reason, state.socket_open, &state.url);
                 state.socket = None;
-                if state.socket_open {
-                    state.socket_open = false;
-                    state.session.handle_transport_closed(detail);
-                    None
-                } else {
-                    Some((detail, state.sink.clone()))
-                }
+                state.socket_open = false;
+                state.session.handle_transport_closed(now, detail);
             }
         }
-    };
-    if let Some((detail, sink)) = early_close {
-        sink(Event::Disconnected(DisconnectReason::TransportClosed(
-            detail,
-        )));
     }
     pump(&inner);
 }
 
 /// Sends what the session wants sent, hands its events out, and re-arms the timer.
 fn pump(inner: &Rc<RefCell<Inner>>) {
-    let (events, sink) = {
+    let (events, sink, reconnect_due) = {
         let Ok(mut guard) = inner.try_borrow_mut() else {
             return;
         };
@@ -195,11 +159,13 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
         while let Some(bytes) = state.session.poll_transmit() {
             let sent = state.socket.as_ref().map(|socket| socket.send(&bytes));
             if let Some(Err(message)) = sent {
-                state.session.handle_transport_closed(message);
+                state.session.handle_transport_closed(clock::now(), message);
             }
         }
         let mut events = Vec::new();
+        let mut reconnect_due = false;
         while let Some(event) = state.session.poll_event() {
+            reconnect_due |= event == Event::ReconnectDue;
             if matches!(event, Event::Disconnected(_)) {
                 state.socket = None;
                 state.socket_open = false;
@@ -212,10 +178,43 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
             let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
             Timeout::new(millis, move || on_timer(&weak))
         });
-        (events, state.sink.clone())
+        (events, state.sink.clone(), reconnect_due)
     };
     for event in events {
         sink(event);
+    }
+    if reconnect_due {
+        open_socket(inner);
+    }
+}
+
+/// Opens a new socket for the session. A URL the browser refuses outright cannot get better by
+/// retrying, so that failure is reported without scheduling a reconnect.
+fn open_socket(inner: &Rc<RefCell<Inner>>) {
+    let weak = Rc::downgrade(inner);
+    let opened = {
+        let Ok(mut state) = inner.try_borrow_mut() else {
+            return;
+        };
+        state.socket = None;
+        state.socket_open = false;
+        let url = state.url.clone();
+        BrokerSocket::open(&url, move |event| on_socket_event(&weak, event))
+    };
+    match opened {
+        Ok(socket) => {
+            if let Ok(mut state) = inner.try_borrow_mut() {
+                state.socket = Some(socket);
+            }
+        }
+        Err(message) => {
+            let sink = inner.try_borrow().ok().map(|state| state.sink.clone());
+            if let Some(sink) = sink {
+                sink(Event::Disconnected(DisconnectReason::TransportClosed(
+                    format!("could not open the connection: {message}"),
+                )));
+            }
+        }
     }
 }
 

@@ -52,7 +52,21 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
     let client_id = RwSignal::new(initial.client_id);
     let username = RwSignal::new(initial.username);
     let password = RwSignal::new(initial.password);
-    let active = move || matches!(status.get(), LinkStatus::Connected | LinkStatus::Connecting);
+    let active = move || {
+        matches!(
+            status.get(),
+            LinkStatus::Connected | LinkStatus::Connecting | LinkStatus::Reconnecting { .. }
+        )
+    };
+
+    // Ticks the reconnect countdown; stopped when the panel goes away.
+    let clock = RwSignal::new(crate::platform::clock::wall_clock_millis());
+    if let Ok(ticker) = set_interval_with_handle(
+        move || clock.set(crate::platform::clock::wall_clock_millis()),
+        std::time::Duration::from_millis(500),
+    ) {
+        on_cleanup(move || ticker.clear());
+    }
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -108,12 +122,35 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                 </div>
             </form>
             <p class="hint">"The password stays in this page's memory and is never saved."</p>
-            {move || match status.get() {
+                        {move || match status.get() {
                 LinkStatus::Failed(reason) => Some(view! {
                     <p id="connection-error" class="error" role="alert">{reason}</p>
-                }),
+                }.into_any()),
+                LinkStatus::Reconnecting { reason, retry_at_ms } => Some(view! {
+                    <div class="error" role="alert">
+                        <p id="connection-error">{reason}</p>
+                        <p id="reconnect-countdown">
+                            {move || countdown_text(retry_at_ms, clock.get())}
+                            " "
+                            <button type="button" id="reconnect-now" class="link-button"
+                                on:click=move |_| mqtt.reconnect_now()>
+                                "Reconnect now"
+                            </button>
+                        </p>
+                    </div>
+                }.into_any()),
                 _ => None,
             }}
         </section>
+    }
+}
+
+/// "Trying again in 8 s" while waiting, "Trying again now…" once due.
+fn countdown_text(retry_at_ms: f64, now_ms: f64) -> String {
+    let seconds = ((retry_at_ms - now_ms) / 1000.0).ceil();
+    if seconds >= 1.0 {
+        format!("Trying again in {seconds:.0} s.")
+    } else {
+        "Trying again now…".to_owned()
     }
 }

@@ -4,12 +4,13 @@
 //! burst of a thousand messages costs one re-render, and no message is dropped on the way.
 
 use crate::feeds::latest::LatestValues;
+use crate::mqtt::reconnect::ReconnectPolicy;
 use crate::mqtt::{DisconnectReason, Event, QoS, SessionConfig, Subscription, SubscriptionStatus};
 use crate::platform::clock::wall_clock_millis;
 use crate::platform::frame::FrameScheduler;
 use crate::service::behaviour::ServiceBehaviour;
 use crate::service::incoming::{interpret, Incoming};
-use crate::service::ServiceKind;
+use crate::service::{ServiceDescriptor, ServiceKind};
 use crate::transport::broker_url::check_broker_url;
 use crate::transport::client::MqttClient;
 use leptos::prelude::*;
@@ -17,7 +18,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Where the connection stands, as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LinkStatus {
     /// Never connected, or disconnected by the user.
     Idle,
@@ -27,6 +28,13 @@ pub enum LinkStatus {
     Connected,
     /// The connection failed or was lost; the text says why.
     Failed(String),
+    /// The connection was lost and the next attempt is due at `retry_at_ms` (wall clock).
+    Reconnecting {
+        /// Why the last connection ended.
+        reason: String,
+        /// When the next attempt starts, ms since the Unix epoch.
+        retry_at_ms: f64,
+    },
 }
 
 impl LinkStatus {
@@ -37,6 +45,7 @@ impl LinkStatus {
             Self::Connecting => "Connecting…",
             Self::Connected => "Connected",
             Self::Failed(_) => "Connection failed",
+            Self::Reconnecting { .. } => "Reconnecting…",
         }
     }
 }
@@ -82,10 +91,16 @@ impl std::fmt::Debug for ConnectionSettings {
 impl ConnectionSettings {
     fn session_config(&self) -> SessionConfig {
         let optional = |text: &str| (!text.is_empty()).then(|| text.to_owned());
+        let limits = ServiceDescriptor::of(self.service).action_limits;
         SessionConfig {
             client_id: self.client_id.trim().to_owned(),
             username: optional(self.username.trim()),
             password: optional(&self.password),
+            reconnect: Some(ReconnectPolicy {
+                first_delay: limits.min_reconnect_delay,
+                ..ReconnectPolicy::default()
+            }),
+            random_seed: (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64,
             ..SessionConfig::default()
         }
     }
@@ -212,7 +227,15 @@ impl MqttHandle {
         client.connect();
     }
 
-    /// Disconnects; subscriptions are kept for the next connect.
+    /// Skips the wait before the next reconnect attempt.
+    pub fn reconnect_now(&self) {
+        if let Some(client) = self.client.with_value(|client| client.clone()) {
+            self.status.set(LinkStatus::Connecting);
+            client.connect();
+        }
+    }
+
+    /// Disconnects (or stops reconnecting); subscriptions are kept for the next connect.
     pub fn disconnect(&self) {
         if let Some(client) = self.client.with_value(|client| client.clone()) {
             client.disconnect();
@@ -318,6 +341,18 @@ fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
                 }
             }
             Event::Unsubscribed { .. } => subscriptions_changed = true,
+            Event::ReconnectScheduled { delay, .. } => {
+                let reason = match signals.status.get_untracked() {
+                    LinkStatus::Failed(reason) | LinkStatus::Reconnecting { reason, .. } => reason,
+                    _ => "the connection was lost".to_owned(),
+                };
+                let retry_at_ms = wall_clock_millis() + delay.as_secs_f64() * 1000.0;
+                signals.status.set(LinkStatus::Reconnecting {
+                    reason,
+                    retry_at_ms,
+                });
+            }
+            Event::ReconnectDue => signals.status.set(LinkStatus::Connecting),
             Event::Message(_) | Event::Delivered { .. } => {}
         }
     }

@@ -10,7 +10,7 @@ pub fn StatusBadge() -> impl IntoView {
     let status = mqtt.status();
     let class = move || match status.get() {
         LinkStatus::Connected => "badge badge-ok",
-        LinkStatus::Connecting => "badge badge-busy",
+        LinkStatus::Connecting | LinkStatus::Reconnecting { .. } => "badge badge-busy",
         LinkStatus::Idle => "badge",
         LinkStatus::Failed(_) => "badge badge-error",
     };

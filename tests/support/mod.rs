@@ -65,11 +65,13 @@ pub fn connected_session(config: SessionConfig) -> Session {
     session
 }
 
-/// The reason of the single Disconnected event the session emitted.
+/// The reason of the single Disconnected event the session emitted (followed by a
+/// ReconnectScheduled when the reason is retryable).
 pub fn disconnect_reason(session: &mut Session) -> feedboard::mqtt::DisconnectReason {
     let evs = events(session);
     match evs.as_slice() {
         [Event::Disconnected(reason)] => reason.clone(),
+        [Event::Disconnected(reason), Event::ReconnectScheduled { .. }] => reason.clone(),
         other => panic!("expected one Disconnected event, got {other:?}"),
     }
 }
