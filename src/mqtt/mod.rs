@@ -4,6 +4,7 @@
 pub mod encode;
 pub mod error;
 pub mod framing;
+pub mod fuzz;
 pub mod inflight;
 pub mod reconnect;
 pub mod session;

@@ -1,0 +1,147 @@
+//! Seeded fuzzing of everything that reads broker bytes: framing, packet checks, decoding and
+//! the session. Stable Rust has no cargo-fuzz here, so this is a deterministic generator
+//! (random packets, mutated valid packets, random WebSocket splits) run under `catch_unwind`.
+//! `examples/fuzz_framing.rs` runs millions of cases; a test runs a slice of them.
+
+use super::{QoS, Session, SessionConfig};
+use crate::time::Instant;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// A small deterministic random source (xorshift64*).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `bound` (0 when `bound` is 0).
+    pub fn below(&mut self, bound: usize) -> usize {
+        if bound == 0 {
+            0
+        } else {
+            (self.next_u64() % bound as u64) as usize
+        }
+    }
+
+    fn byte(&mut self) -> u8 {
+        (self.next_u64() >> 56) as u8
+    }
+}
+
+/// Valid packets a broker sends, to mutate from.
+fn seeds() -> Vec<Vec<u8>> {
+    vec![
+        vec![0x20, 0x02, 0x00, 0x00],
+        vec![0x30, 0x07, 0x00, 0x03, b'a', b'/', b'b', b'4', b'2'],
+        vec![0x32, 0x08, 0x00, 0x01, b't', 0x00, 0x05, b'h', b'i', b'!'],
+        vec![0x34, 0x06, 0x00, 0x01, b't', 0x00, 0x09, b'x'],
+        vec![0x40, 0x02, 0x00, 0x01],
+        vec![0x50, 0x02, 0x00, 0x02],
+        vec![0x62, 0x02, 0x00, 0x09],
+        vec![0x70, 0x02, 0x00, 0x02],
+        vec![0x90, 0x04, 0x00, 0x01, 0x00, 0x80],
+        vec![0xb0, 0x02, 0x00, 0x02],
+        vec![0xd0, 0x00],
+    ]
+}
+
+/// One fuzz case: the byte stream and how it is split into WebSocket messages.
+pub fn generate(rng: &mut Rng) -> (Vec<u8>, Vec<usize>) {
+    let seeds = seeds();
+    let mut stream = Vec::new();
+    for _ in 0..1 + rng.below(4) {
+        let mut packet = match rng.below(3) {
+            // Pure noise.
+            0 => (0..rng.below(64)).map(|_| rng.byte()).collect(),
+            // A valid packet, mutated.
+            1 => {
+                let mut packet = seeds[rng.below(seeds.len())].clone();
+                for _ in 0..1 + rng.below(4) {
+                    if packet.is_empty() {
+                        packet.push(rng.byte());
+                        continue;
+                    }
+                    let at = rng.below(packet.len());
+                    match rng.below(4) {
+                        0 => packet[at] = rng.byte(),
+                        1 => packet[at] ^= 1 << rng.below(8),
+                        2 => packet.truncate(at),
+                        _ => packet.insert(at, rng.byte()),
+                    }
+                }
+                packet
+            }
+            // A random header with a length field that matches a random body.
+            _ => {
+                let body: Vec<u8> = (0..rng.below(40)).map(|_| rng.byte()).collect();
+                let mut packet = vec![rng.byte(), body.len() as u8];
+                packet.extend(body);
+                packet
+            }
+        };
+        stream.append(&mut packet);
+    }
+    let mut splits = Vec::new();
+    let mut at = 0;
+    while at < stream.len() {
+        let step = 1 + rng.below(stream.len() - at);
+        splits.push(step);
+        at += step;
+    }
+    (stream, splits)
+}
+
+/// Feeds one case to a session that is connecting and to one that is connected, the way the
+/// transport would. Returns whether anything panicked.
+pub fn run_case(stream: &[u8], splits: &[usize]) -> bool {
+    catch_unwind(AssertUnwindSafe(|| {
+        for connected in [false, true] {
+            let mut session = Session::new(SessionConfig::default());
+            session.handle_transport_open(Instant::from_millis(0));
+            if connected {
+                session.handle_bytes(Instant::from_millis(0), &[0x20, 0x02, 0x00, 0x00]);
+                let _ = session.subscribe("#", QoS::ExactlyOnce);
+                let _ =
+                    session.publish(Instant::from_millis(0), "t", b"x", QoS::ExactlyOnce, false);
+            }
+            let mut at = 0;
+            for (n, step) in splits.iter().enumerate() {
+                let end = (at + step).min(stream.len());
+                session.handle_bytes(Instant::from_millis(n as u64), &stream[at..end]);
+                at = end;
+                while session.poll_event().is_some() {}
+                while session.poll_transmit().is_some() {}
+            }
+            session.handle_timeout(Instant::from_millis(1_000_000));
+        }
+    }))
+    .is_err()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fifty_thousand_fuzz_cases_never_panic() {
+        let mut rng = Rng::new(2026);
+        for case in 0..50_000 {
+            let (stream, splits) = generate(&mut rng);
+            assert!(
+                !run_case(&stream, &splits),
+                "case {case} panicked: {stream:02x?} split {splits:?}"
+            );
+        }
+    }
+}
