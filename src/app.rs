@@ -46,6 +46,7 @@ impl StartupOptions {
 pub fn App(#[prop(optional)] options: Option<StartupOptions>) -> impl IntoView {
     let options = options.unwrap_or_else(StartupOptions::from_build);
     let mqtt = MqttHandle::new();
+    mqtt.reconnect_promptly();
     provide_context(mqtt);
     let initial = ConnectionSettings {
         service: options.service.unwrap_or(ServiceKind::Generic),

@@ -248,3 +248,55 @@ async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values()
 
     click(&root, "#connect-button");
 }
+
+#[wasm_bindgen_test]
+async fn coming_back_online_reconnects_without_waiting_out_the_backoff() {
+    let user = unique("maker");
+    let (root, _app) = mount(StartupOptions::default());
+    // Adafruit IO asks for at least 10 s between reconnects.
+    choose(&root, "#service", "adafruit-io");
+    assert!(
+        wait_until(1000, || text_of(&root, "label[for='username']")
+            == "Adafruit IO username")
+        .await
+    );
+    type_into(&root, "Broker URL", adafruit_url());
+    type_into(&root, "Adafruit IO username", &user);
+    type_into(&root, "AIO key", "not-a-real-key");
+    click(&root, "#connect-button");
+    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
+
+    // A second client with the page's client ID makes the broker drop the page's connection.
+    let client_id: HtmlInputElement = within(&root, "#client-id").expect("field").unchecked_into();
+    let intruder = RecordingClient::with_config(
+        adafruit_url(),
+        feedboard::mqtt::SessionConfig {
+            client_id: client_id.value(),
+            username: Some(user.clone()),
+            reconnect: None,
+            ..feedboard::mqtt::SessionConfig::default()
+        },
+    );
+    intruder.client.connect();
+    assert!(
+        wait_until(3000, || text_of(&root, "#connection-status")
+            == "Reconnecting…")
+        .await,
+        "status: {}",
+        text_of(&root, "#connection-status")
+    );
+    assert!(text_of(&root, "#reconnect-countdown").contains("Trying again in"));
+
+    // The browser reports the network is back: the page reconnects now, not in 10 s.
+    let online = web_sys::Event::new("online").expect("event");
+    web_sys::window()
+        .expect("window")
+        .dispatch_event(&online)
+        .expect("dispatch");
+    assert!(
+        wait_until(2000, || text_of(&root, "#connection-status") == "Connected").await,
+        "status: {}",
+        text_of(&root, "#connection-status")
+    );
+    click(&root, "#connect-button");
+}

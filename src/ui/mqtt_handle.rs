@@ -143,6 +143,10 @@ impl MqttHandle {
             let generation = generation.clone();
             FrameScheduler::new(move || {
                 let events = std::mem::take(&mut *queue.borrow_mut());
+                // A frame scheduled just before the page (or a test's app) unmounted.
+                if status.is_disposed() {
+                    return;
+                }
                 let signals = Signals {
                     status,
                     subscriptions,
@@ -225,6 +229,28 @@ impl MqttHandle {
         self.notice.set(None);
         self.client.set_value(Some(client.clone()));
         client.connect();
+    }
+
+    /// Reconnects at once when the browser comes back online or the tab is shown again, instead
+    /// of waiting out the backoff (a laptop waking up, a phone switching networks).
+    pub fn reconnect_promptly(&self) {
+        let handle = *self;
+        let retry = move |_: web_sys::Event| {
+            let hidden = document().hidden();
+            let waiting = matches!(
+                handle.status.get_untracked(),
+                LinkStatus::Reconnecting { .. }
+            );
+            if waiting && !hidden {
+                handle.reconnect_now();
+            }
+        };
+        let online = window_event_listener_untyped("online", retry);
+        let shown = window_event_listener_untyped("visibilitychange", retry);
+        on_cleanup(move || {
+            online.remove();
+            shown.remove();
+        });
     }
 
     /// Skips the wait before the next reconnect attempt.

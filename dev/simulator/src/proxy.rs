@@ -135,6 +135,7 @@ fn run(
 fn flush(socket: &mut WebSocket<TcpStream>, for_client: &Receiver<Vec<u8>>) -> Result<(), String> {
     loop {
         match for_client.try_recv() {
+            Ok(bytes) if bytes.is_empty() => return Err("the broker closed the connection".into()),
             Ok(bytes) => socket
                 .send(Message::binary(bytes))
                 .map_err(|e| e.to_string())?,
@@ -146,11 +147,17 @@ fn flush(socket: &mut WebSocket<TcpStream>, for_client: &Receiver<Vec<u8>>) -> R
     }
 }
 
+/// An empty message on the client channel: the broker closed the connection.
+const BROKER_CLOSED: Vec<u8> = Vec::new();
+
 fn pump_broker(mut reader: TcpStream, to_client: Sender<Vec<u8>>) {
     let mut buffer = vec![0u8; 64 * 1024];
     loop {
         match reader.read(&mut buffer) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => {
+                let _ = to_client.send(BROKER_CLOSED);
+                return;
+            }
             Ok(n) => {
                 if to_client.send(buffer[..n].to_vec()).is_err() {
                     return;
