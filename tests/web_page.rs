@@ -300,3 +300,37 @@ async fn coming_back_online_reconnects_without_waiting_out_the_backoff() {
     );
     click(&root, "#connect-button");
 }
+
+#[wasm_bindgen_test]
+async fn a_wrong_key_is_one_attempt_and_a_clear_message_not_a_loop() {
+    // dev/test starts the simulator with the account feedboard-locked:right-key.
+    let (root, _app) = mount(StartupOptions::default());
+    choose(&root, "#service", "adafruit-io");
+    assert!(
+        wait_until(1000, || text_of(&root, "label[for='username']")
+            == "Adafruit IO username")
+        .await
+    );
+    type_into(&root, "Broker URL", adafruit_url());
+    type_into(&root, "Adafruit IO username", "feedboard-locked");
+    type_into(&root, "AIO key", "wrong-key");
+    click(&root, "#connect-button");
+    assert!(
+        wait_until(5000, || text_of(&root, "#connection-status")
+            == "Connection failed")
+        .await,
+        "status: {}",
+        text_of(&root, "#connection-status")
+    );
+    assert!(
+        text_of(&root, "#connection-error").contains("wrong username or password (code 4)"),
+        "{}",
+        text_of(&root, "#connection-error")
+    );
+    // No countdown, and no second attempt: the page is still waiting for the user after 1.5 s
+    // (the first reconnect would have come after Adafruit IO's 10 s anyway, so check the state).
+    assert!(within(&root, "#reconnect-countdown").is_none());
+    gloo_timers::future::TimeoutFuture::new(1500).await;
+    assert_eq!(text_of(&root, "#connection-status"), "Connection failed");
+    assert_eq!(text_of(&root, "#connect-button"), "Connect");
+}

@@ -30,10 +30,13 @@ const HOUR: Duration = Duration::from_secs(3600);
 const MAX_VALUE_BYTES: usize = 1024;
 
 /// Simulator settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct AdafruitConfig {
     /// Data points per minute per account (30 free, 60 IO+).
     pub data_points_per_minute: usize,
+    /// Accounts whose key is checked (user, key). Any other user name is let in with any key,
+    /// so tests and demos need no set-up.
+    pub keys: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -115,7 +118,12 @@ impl AdafruitService {
     }
 
     /// A connection attempt. `Err(code)` refuses it with that CONNACK code.
-    pub fn on_connect(&mut self, now: Instant, client: &Client) -> Result<(), u8> {
+    pub fn on_connect(&mut self, now: Instant, client: &Client, key: &[u8]) -> Result<(), u8> {
+        let wrong_key = self
+            .config
+            .keys
+            .iter()
+            .any(|(user, expected)| *user == client.username && expected.as_bytes() != key);
         let account = self.account(&client.username);
         if account.is_banned(now) {
             return Err(7);
@@ -124,6 +132,9 @@ impl AdafruitService {
         if account.connects.count(now) > CONNECT_LIMIT {
             account.ban(now);
             return Err(6);
+        }
+        if wrong_key {
+            return Err(4);
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ fn client() -> Client {
 fn service() -> AdafruitService {
     AdafruitService::new(AdafruitConfig {
         data_points_per_minute: 30,
+        keys: vec![("locked".into(), "right-key".into())],
     })
 }
 
@@ -140,7 +141,7 @@ fn publishing_over_the_plan_throttles_then_bans_with_the_real_texts() {
         texts_on(&last, "test_username/errors"),
         vec!["enforcement limit reached, your account is banned for 30 seconds".to_string()]
     );
-    assert_eq!(io.on_connect(at(50), &client()), Err(7));
+    assert_eq!(io.on_connect(at(50), &client(), b""), Err(7));
     let blocked = io.on_publish(
         at(50),
         &client(),
@@ -153,7 +154,7 @@ fn publishing_over_the_plan_throttles_then_bans_with_the_real_texts() {
         vec!["io-test-1 PUBLISH test_username/feeds/example.counter-3 rejected, user is temporarily blocked".to_string()]
     );
     // The ban ends; a second ban within the hour lasts twice as long.
-    assert_eq!(io.on_connect(at(72), &client()), Ok(()));
+    assert_eq!(io.on_connect(at(72), &client(), b""), Ok(()));
     assert!(
         io.on_publish(
             at(200),
@@ -325,8 +326,22 @@ fn subscribing_near_the_limit_warns_with_attempts_remaining() {
 fn more_than_twenty_connection_attempts_a_minute_are_refused() {
     let mut io = service();
     for n in 0..20 {
-        assert_eq!(io.on_connect(at(n), &client()), Ok(()));
+        assert_eq!(io.on_connect(at(n), &client(), b""), Ok(()));
     }
-    assert_eq!(io.on_connect(at(21), &client()), Err(6));
-    assert_eq!(io.on_connect(at(22), &client()), Err(7));
+    assert_eq!(io.on_connect(at(21), &client(), b""), Err(6));
+    assert_eq!(io.on_connect(at(22), &client(), b""), Err(7));
+}
+
+#[test]
+fn a_known_account_with_the_wrong_key_is_refused_with_code_4() {
+    let mut io = service();
+
+    let user = Client {
+        client_id: "io-test-2".into(),
+        username: "locked".into(),
+    };
+    assert_eq!(io.on_connect(at(0), &user, b"wrong-key"), Err(4));
+    assert_eq!(io.on_connect(at(1), &user, b"right-key"), Ok(()));
+    // Unknown users get in with any key.
+    assert_eq!(io.on_connect(at(2), &client(), b"anything"), Ok(()));
 }

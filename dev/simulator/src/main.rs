@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! feedboard-simulator --broker 127.0.0.1:1883 \
-//!     [--adafruit 127.0.0.1:9101] [--adafruit-rate 30] \
+//!     [--adafruit 127.0.0.1:9101] [--adafruit-rate 30] [--adafruit-account USER:KEY]... \
 //!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15] [--demo on]
 //! ```
 //! `--demo on` also publishes demo sensors (see `demo.rs`).
@@ -33,6 +33,7 @@ struct Options {
     broker: SocketAddr,
     adafruit: Option<SocketAddr>,
     adafruit_rate: usize,
+    adafruit_keys: Vec<(String, String)>,
     thingspeak: Option<SocketAddr>,
     thingspeak_window: u64,
     demo: bool,
@@ -43,6 +44,7 @@ fn parse_options() -> Result<Options, String> {
         broker: "127.0.0.1:1883".parse().map_err(|_| "default address")?,
         adafruit: None,
         adafruit_rate: 30,
+        adafruit_keys: Vec::new(),
         thingspeak: None,
         thingspeak_window: 15,
         demo: false,
@@ -64,6 +66,14 @@ fn parse_options() -> Result<Options, String> {
             "--broker" => options.broker = address()?,
             "--adafruit" => options.adafruit = Some(address()?),
             "--adafruit-rate" => options.adafruit_rate = usize::try_from(number()?).unwrap_or(30),
+            "--adafruit-account" => {
+                let (user, key) = value
+                    .split_once(':')
+                    .ok_or(format!("{flag}: expected USER:KEY, got {value}"))?;
+                options
+                    .adafruit_keys
+                    .push((user.to_owned(), key.to_owned()));
+            }
             "--thingspeak" => options.thingspeak = Some(address()?),
             "--thingspeak-window" => options.thingspeak_window = number()?,
             "--demo" => options.demo = value == "on",
@@ -102,6 +112,7 @@ fn main() {
     if let Some(address) = options.adafruit {
         let service = Arc::new(Mutex::new(AdafruitService::new(AdafruitConfig {
             data_points_per_minute: options.adafruit_rate,
+            keys: options.adafruit_keys.clone(),
         })));
         demo.adafruit = Some(service.clone());
         listeners.push((address, "Adafruit IO", Service::Adafruit(service)));

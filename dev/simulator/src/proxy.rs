@@ -209,7 +209,9 @@ impl Connection {
                     username: connect.username.unwrap_or_default().to_owned(),
                 };
                 let verdict = match &self.context.service {
-                    Service::Adafruit(io) => lock(io).on_connect(now, &client),
+                    Service::Adafruit(io) => {
+                        lock(io).on_connect(now, &client, connect.password.unwrap_or_default())
+                    }
                     Service::ThingSpeak(_) => Ok(()),
                 };
                 if let Err(code) = verdict {
