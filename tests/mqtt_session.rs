@@ -658,3 +658,27 @@ fn subscriptions_and_outbox_survive_an_automatic_reconnect() {
         ]
     );
 }
+
+#[test]
+fn a_reconnect_now_that_fails_is_reported_and_backs_off_again() {
+    let mut session = connected_session(reconnecting_config(10));
+    session.handle_transport_closed(at(0), "lost".into());
+    events(&mut session);
+    // The user presses "Reconnect now" at 3 s; that socket fails before it opens.
+    session.cancel_reconnect();
+    assert_eq!(session.poll_timeout(), None);
+    session.handle_transport_closed(at(3), "could not connect".into());
+    assert_eq!(
+        events(&mut session),
+        vec![
+            Event::Disconnected(DisconnectReason::TransportClosed(
+                "could not connect".into()
+            )),
+            Event::ReconnectScheduled {
+                delay: Duration::from_secs(20),
+                attempt: 2
+            },
+        ]
+    );
+    assert_eq!(session.reconnect_at(), Some(at(23)));
+}

@@ -265,6 +265,13 @@ impl Session {
         &self.outbox
     }
 
+    /// Forgets a scheduled reconnect, because the caller is opening a transport now (the user
+    /// pressed "reconnect now", or the network came back). If that transport fails, the failure
+    /// is reported and the next attempt scheduled as usual.
+    pub fn cancel_reconnect(&mut self) {
+        self.reconnect_at = None;
+    }
+
     /// When the next reconnect attempt is due, while waiting for one.
     pub fn reconnect_at(&self) -> Option<Instant> {
         self.reconnect_at

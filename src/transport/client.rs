@@ -46,6 +46,9 @@ impl MqttClient {
 
     /// Opens the WebSocket; CONNECT follows when it is open. Also serves as "reconnect now".
     pub fn connect(&self) {
+        if let Ok(mut state) = self.inner.try_borrow_mut() {
+            state.session.cancel_reconnect();
+        }
         open_socket(&self.inner);
     }
 
