@@ -245,7 +245,22 @@ async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values()
     let count_after: u64 = text_of(&root, "#message-count").parse().expect("a number");
     assert_eq!(count_after - count_before, 1, "one update, counted once");
     assert!(within(&root, &format!("tr[data-topic='{user}/f/light/json']")).is_none());
+    click(&root, "#connect-button");
+    assert!(
+        wait_until(3000, || text_of(&root, "#connection-status")
+            == "Disconnected")
+        .await
+    );
 
+    // Logging in as someone else does not carry the first account's subscriptions along
+    // (Adafruit IO would refuse them and count the refusals toward a ban).
+    let other = unique("maker");
+    type_into(&root, "Adafruit IO username", &other);
+    click(&root, "#connect-button");
+    let other_errors = format!("li[data-filter='{other}/errors']");
+    assert!(wait_until(5000, || text_of(&root, &other_errors).contains("active")).await);
+    let filters = text_of(&root, "#subscription-list");
+    assert!(!filters.contains(&user), "{filters}");
     click(&root, "#connect-button");
 }
 

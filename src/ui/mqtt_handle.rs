@@ -200,8 +200,13 @@ impl MqttHandle {
             return;
         }
         let previous = self.client.with_value(|client| client.clone());
+        let behaviour = ServiceBehaviour::new(settings.service, Some(settings.username.trim()));
+        // Subscriptions carry over only to the same account: another user's topics would be
+        // refused, and on Adafruit IO refused SUBSCRIBEs count toward a ban.
+        let same_account = self.behaviour.with_value(|old| *old == behaviour);
         let carried: Vec<Subscription> = previous
             .as_ref()
+            .filter(|_| same_account)
             .map(MqttClient::subscriptions)
             .unwrap_or_default();
         if let Some(previous) = previous {
@@ -215,7 +220,6 @@ impl MqttHandle {
             inbox.queue.borrow_mut().push((generation, event));
             inbox.scheduler.request();
         });
-        let behaviour = ServiceBehaviour::new(settings.service, Some(settings.username.trim()));
         let automatic = behaviour.automatic_subscriptions();
         self.behaviour.set_value(behaviour);
         for subscription in &carried {
