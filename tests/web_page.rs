@@ -68,6 +68,33 @@ fn choose(root: &HtmlElement, selector: &str, value: &str) {
         .expect("dispatch");
 }
 
+/// Picks Adafruit IO in the form, checks the form adapts (credential labels, the service's
+/// URL), then points it at the simulator and fills in `user` and `key`.
+async fn fill_adafruit_form(root: &HtmlElement, user: &str, key: &str) {
+    choose(root, "#service", "adafruit-io");
+    let relabelled = wait_until(1000, || {
+        text_of(root, "label[for='username']") == "Adafruit IO username"
+    })
+    .await;
+    assert!(
+        relabelled,
+        "label: {}",
+        text_of(root, "label[for='username']")
+    );
+    assert_eq!(text_of(root, "label[for='password']"), "AIO key");
+    let url: HtmlInputElement = within(root, "#broker-url")
+        .expect("url field")
+        .unchecked_into();
+    assert_eq!(
+        url.value(),
+        "wss://io.adafruit.com:443/mqtt",
+        "choosing a service fills its URL"
+    );
+    type_into(root, "Broker URL", adafruit_url());
+    type_into(root, "Adafruit IO username", user);
+    type_into(root, "AIO key", key);
+}
+
 fn click(root: &HtmlElement, selector: &str) {
     within(root, selector)
         .unwrap_or_else(|| panic!("nothing matches {selector}"))
@@ -190,24 +217,7 @@ async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values()
         .await;
 
     let (root, _app) = mount(StartupOptions::default());
-    choose(&root, "#service", "adafruit-io");
-    assert!(
-        wait_until(1000, || text_of(&root, "label[for='username']")
-            == "Adafruit IO username")
-        .await
-    );
-    assert_eq!(text_of(&root, "label[for='password']"), "AIO key");
-    let url: HtmlInputElement = within(&root, "#broker-url")
-        .expect("url field")
-        .unchecked_into();
-    assert_eq!(
-        url.value(),
-        "wss://io.adafruit.com:443/mqtt",
-        "choosing a service fills its URL"
-    );
-    type_into(&root, "Broker URL", adafruit_url());
-    type_into(&root, "Adafruit IO username", &user);
-    type_into(&root, "AIO key", "not-a-real-key");
+    fill_adafruit_form(&root, &user, "not-a-real-key").await;
     click(&root, "#connect-button");
     assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
     for automatic in [format!("{user}/throttle"), format!("{user}/errors")] {
@@ -269,15 +279,7 @@ async fn coming_back_online_reconnects_without_waiting_out_the_backoff() {
     let user = unique("maker");
     let (root, _app) = mount(StartupOptions::default());
     // Adafruit IO asks for at least 10 s between reconnects.
-    choose(&root, "#service", "adafruit-io");
-    assert!(
-        wait_until(1000, || text_of(&root, "label[for='username']")
-            == "Adafruit IO username")
-        .await
-    );
-    type_into(&root, "Broker URL", adafruit_url());
-    type_into(&root, "Adafruit IO username", &user);
-    type_into(&root, "AIO key", "not-a-real-key");
+    fill_adafruit_form(&root, &user, "not-a-real-key").await;
     click(&root, "#connect-button");
     assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
 
@@ -320,15 +322,7 @@ async fn coming_back_online_reconnects_without_waiting_out_the_backoff() {
 async fn a_wrong_key_is_one_attempt_and_a_clear_message_not_a_loop() {
     // dev/test starts the simulator with the account feedboard-locked:right-key.
     let (root, _app) = mount(StartupOptions::default());
-    choose(&root, "#service", "adafruit-io");
-    assert!(
-        wait_until(1000, || text_of(&root, "label[for='username']")
-            == "Adafruit IO username")
-        .await
-    );
-    type_into(&root, "Broker URL", adafruit_url());
-    type_into(&root, "Adafruit IO username", "feedboard-locked");
-    type_into(&root, "AIO key", "wrong-key");
+    fill_adafruit_form(&root, "feedboard-locked", "wrong-key").await;
     click(&root, "#connect-button");
     assert!(
         wait_until(5000, || text_of(&root, "#connection-status")

@@ -89,11 +89,6 @@ impl BrokerSocket {
             .send_with_u8_array(bytes)
             .map_err(|_| "the connection is not open".to_owned())
     }
-
-    /// Bytes queued in the browser but not yet sent, for back-pressure decisions.
-    pub fn buffered_amount(&self) -> u32 {
-        self.socket.buffered_amount()
-    }
 }
 
 impl Drop for BrokerSocket {

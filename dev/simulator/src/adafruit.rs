@@ -39,6 +39,13 @@ pub struct AdafruitConfig {
     pub keys: Vec<(String, String)>,
 }
 
+/// Which kind of refused action to count.
+#[derive(Debug, Clone, Copy)]
+enum Refused {
+    Subscribe,
+    Publish,
+}
+
 #[derive(Debug)]
 struct Account {
     data_points: RateWindow,
@@ -67,6 +74,17 @@ impl Account {
 
     fn is_banned(&self, now: Instant) -> bool {
         self.banned_until.is_some_and(|until| now < until)
+    }
+
+    /// Counts a refused SUBSCRIBE or PUBLISH; past the limit the account is banned, and the
+    /// ban length is returned.
+    fn record_failure(&mut self, now: Instant, action: Refused) -> Option<Duration> {
+        let window = match action {
+            Refused::Subscribe => &mut self.failed_subscribes,
+            Refused::Publish => &mut self.failed_publishes,
+        };
+        window.record(now);
+        (window.count(now) > FAILED_LIMIT).then(|| self.ban(now))
     }
 
     /// Bans the account; returns the ban length.
@@ -339,10 +357,9 @@ impl AdafruitService {
                     outcome
                         .publishes
                         .push(error(&user, client, "SUBSCRIBE", filter, reason));
-                    let account = self.account(&user);
-                    account.failed_subscribes.record(now);
-                    if account.failed_subscribes.count(now) > FAILED_LIMIT {
-                        let length = account.ban(now);
+                    if let Some(length) =
+                        self.account(&user).record_failure(now, Refused::Subscribe)
+                    {
                         outcome.publishes.push(ban_message(&user, length));
                     }
                     outcome.filters.push((REJECTED_FILTER.to_owned(), *qos));
@@ -373,10 +390,7 @@ impl AdafruitService {
         outcome
             .publishes
             .push(error(&user, client, "PUBLISH", topic, reason));
-        let account = self.account(&user);
-        account.failed_publishes.record(now);
-        if account.failed_publishes.count(now) > FAILED_LIMIT {
-            let length = account.ban(now);
+        if let Some(length) = self.account(&user).record_failure(now, Refused::Publish) {
             outcome.publishes.push(ban_message(&user, length));
         }
     }
