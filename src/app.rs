@@ -1,10 +1,15 @@
 //! The root component: builds the connection handle, provides it, lays out the page.
 
+use crate::feeds::store::StoreLimits;
 use crate::mqtt::QoS;
 use crate::service::ServiceKind;
 use crate::ui::connection_panel::ConnectionPanel;
-use crate::ui::latest_values_panel::LatestValuesPanel;
+use crate::ui::dashboard_view::DashboardView;
+use crate::ui::feeds_handle::FeedsHandle;
+use crate::ui::feeds_panel::FeedsPanel;
+use crate::ui::message_log_panel::MessageLogPanel;
 use crate::ui::mqtt_handle::{ConnectionSettings, MqttHandle};
+use crate::ui::page_clock::PageClock;
 use crate::ui::status_badge::StatusBadge;
 use crate::ui::subscriptions_panel::SubscriptionsPanel;
 use leptos::prelude::*;
@@ -43,9 +48,17 @@ impl StartupOptions {
 
 /// The whole page.
 #[component]
-pub fn App(#[prop(optional)] options: Option<StartupOptions>) -> impl IntoView {
+pub fn App(
+    #[prop(optional)] options: Option<StartupOptions>,
+    /// Where received data goes; a fresh store by default (tests pass their own to inspect it).
+    #[prop(optional)]
+    feeds: Option<FeedsHandle>,
+) -> impl IntoView {
     let options = options.unwrap_or_else(StartupOptions::from_build);
-    let mqtt = MqttHandle::new();
+    provide_context(PageClock::start());
+    let feeds = feeds.unwrap_or_else(|| FeedsHandle::new(StoreLimits::default()));
+    provide_context(feeds);
+    let mqtt = MqttHandle::new(feeds);
     mqtt.reconnect_promptly();
     provide_context(mqtt);
     let initial = ConnectionSettings {
@@ -67,11 +80,17 @@ pub fn App(#[prop(optional)] options: Option<StartupOptions>) -> impl IntoView {
             <StatusBadge />
         </header>
         <main class="layout">
-            <div class="column">
+            <div class="sidebar">
                 <ConnectionPanel initial=initial />
                 <SubscriptionsPanel />
             </div>
-            <LatestValuesPanel />
+            <div class="main-column">
+                <DashboardView />
+                <div class="data-row">
+                    <FeedsPanel />
+                    <MessageLogPanel />
+                </div>
+            </div>
         </main>
     }
 }

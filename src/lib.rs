@@ -1,9 +1,11 @@
 //! Feedboard: a live dashboard for MQTT feeds that runs entirely in the browser.
 //!
-//! The logic layers (`mqtt`, `feeds`, `time`) are plain Rust and tested natively; only
+//! The logic layers (`mqtt`, `service`, `feeds`, `chart`, `dashboard`, `time`) are plain Rust and tested natively; only
 //! `transport`, `platform`, `ui` and `app` touch the browser.
 
 pub mod app;
+pub mod chart;
+pub mod dashboard;
 pub mod feeds;
 pub mod mqtt;
 pub mod platform;

@@ -3,110 +3,18 @@
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/page.rs"]
+mod page;
 
 use browser::*;
-use feedboard::app::{App, StartupOptions};
+use feedboard::app::StartupOptions;
 use feedboard::mqtt::QoS;
-use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{self, HtmlElement, HtmlInputElement};
+use leptos::web_sys::{self, HtmlInputElement};
+use page::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document")
-}
-
-/// A fresh container for one test's app.
-fn container() -> HtmlElement {
-    let element = document().create_element("div").expect("div");
-    document()
-        .body()
-        .expect("body")
-        .append_child(&element)
-        .expect("append");
-    element.unchecked_into()
-}
-
-fn within(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
-    root.query_selector(selector).ok().flatten()
-}
-
-fn text_of(root: &HtmlElement, selector: &str) -> String {
-    within(root, selector)
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
-}
-
-/// Types into a labelled input the way a user would (sets the value, fires `input`).
-fn type_into(root: &HtmlElement, label_text: &str, value: &str) {
-    let label = root.query_selector_all("label").expect("labels");
-    let id = (0..label.length())
-        .filter_map(|i| label.item(i))
-        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
-        .find(|l| l.text_content().as_deref() == Some(label_text))
-        .and_then(|l| l.get_attribute("for"))
-        .unwrap_or_else(|| panic!("no label \"{label_text}\""));
-    let input: HtmlInputElement = within(root, &format!("#{id}"))
-        .unwrap_or_else(|| panic!("label \"{label_text}\" points at nothing"))
-        .unchecked_into();
-    input.set_value(value);
-    let event = web_sys::Event::new("input").expect("event");
-    input.dispatch_event(&event).expect("dispatch");
-}
-
-fn choose(root: &HtmlElement, selector: &str, value: &str) {
-    let select: web_sys::HtmlSelectElement = within(root, selector)
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-        .unchecked_into();
-    select.set_value(value);
-    select
-        .dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
-}
-
-/// Picks Adafruit IO in the form, checks the form adapts (credential labels, the service's
-/// URL), then points it at the simulator and fills in `user` and `key`.
-async fn fill_adafruit_form(root: &HtmlElement, user: &str, key: &str) {
-    choose(root, "#service", "adafruit-io");
-    let relabelled = wait_until(1000, || {
-        text_of(root, "label[for='username']") == "Adafruit IO username"
-    })
-    .await;
-    assert!(
-        relabelled,
-        "label: {}",
-        text_of(root, "label[for='username']")
-    );
-    assert_eq!(text_of(root, "label[for='password']"), "AIO key");
-    let url: HtmlInputElement = within(root, "#broker-url")
-        .expect("url field")
-        .unchecked_into();
-    assert_eq!(
-        url.value(),
-        "wss://io.adafruit.com:443/mqtt",
-        "choosing a service fills its URL"
-    );
-    type_into(root, "Broker URL", adafruit_url());
-    type_into(root, "Adafruit IO username", user);
-    type_into(root, "AIO key", key);
-}
-
-fn click(root: &HtmlElement, selector: &str) {
-    within(root, selector)
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-        .unchecked_into::<HtmlElement>()
-        .click();
-}
-
-fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
-    let root = container();
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App options=options /> });
-    (root, handle)
-}
 
 #[wasm_bindgen_test]
 async fn connecting_and_subscribing_through_the_form_fills_the_table() {
@@ -128,19 +36,24 @@ async fn connecting_and_subscribing_through_the_form_fills_the_table() {
 
     type_into(&root, "Topic filter", "feedboard-test/cli/#");
     click(&root, "#subscribe-button");
-    let row = "tr[data-topic='feedboard-test/cli/binary'] td.payload";
+    let row = "li[data-topic='feedboard-test/cli/binary'] pre.payload";
     assert!(
         wait_until(5000, || within(&root, row).is_some()).await,
-        "table: {}",
-        text_of(&root, "#latest-values")
+        "log: {}",
+        text_of(&root, ".log-list")
     );
-    assert!(text_of(&root, row).starts_with("binary, 256 bytes: 00 01 02"));
+    assert!(
+        text_of(&root, row).starts_with("0000  00 01 02"),
+        "{}",
+        text_of(&root, row)
+    );
+    assert!(within(&root, "tr[data-feed='topic:feedboard-test/cli/binary']").is_some());
     assert!(
         wait_until(3000, || text_of(&root, "#subscription-list")
             .contains("active, QoS 0"))
         .await
     );
-    let count: u64 = text_of(&root, "#message-count").parse().expect("a number");
+    let count: u64 = text_of(&root, "#log-total").parse().expect("a number");
     assert!(count >= 2, "message count {count}");
 
     click(&root, "#connect-button");
@@ -176,15 +89,38 @@ async fn a_markup_payload_is_shown_as_text_and_never_becomes_html() {
         .publish(&topic, payload.as_bytes(), QoS::AtLeastOnce, false)
         .unwrap();
 
-    let cell = format!("tr[data-topic='{topic}'] td.payload");
-    assert!(wait_until(5000, || within(&root, &cell).is_some()).await);
-    assert_eq!(text_of(&root, &cell), payload);
-    let cell_element = within(&root, &cell).expect("cell");
-    assert_eq!(
-        cell_element.child_element_count(),
-        0,
-        "no elements were created from the payload"
-    );
+    // The payload shows in the feeds table, the message log and the text card the feed got,
+    // each time as text.
+    // The feeds table shortens long values to their first 60 characters.
+    let shortened = format!("{}…", payload.chars().take(60).collect::<String>());
+    let places = [
+        (
+            format!("tr[data-feed='topic:{topic}'] td.payload"),
+            shortened,
+        ),
+        (
+            format!(".log-list li[data-topic='{topic}'] pre.payload"),
+            payload.to_owned(),
+        ),
+        (
+            format!("article[data-feeds='topic:{topic}'] .stream-value"),
+            payload.to_owned(),
+        ),
+    ];
+    for (place, expected) in &places {
+        assert!(
+            wait_until(5000, || text_of(&root, place) == *expected).await,
+            "{place}: {}",
+            text_of(&root, place)
+        );
+        let element = within(&root, place).expect("shown");
+        assert_eq!(
+            element.child_element_count(),
+            0,
+            "no elements were created from the payload in {place}"
+        );
+    }
+    assert!(root.query_selector("img, script").expect("query").is_none());
     assert_ne!(document().title(), "pwned");
     sender.client.disconnect();
 }
@@ -231,11 +167,11 @@ async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values()
     // Subscribing to a feed shows its last value at once, fetched with /get.
     type_into(&root, "Topic filter", &format!("{user}/f/counter"));
     click(&root, "#subscribe-button");
-    let cell = format!("tr[data-topic='{user}/f/counter'] td.payload");
+    let cell = format!("tr[data-feed='aio:{user}/counter'] td.payload");
     assert!(
         wait_until(5000, || text_of(&root, &cell) == "42").await,
         "{}",
-        text_of(&root, "#latest-values")
+        text_of(&root, "#feeds-table")
     );
 
     // A # subscription gets every update on three topics; the page counts it once.
@@ -243,18 +179,36 @@ async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values()
     click(&root, "#subscribe-button");
     let hash = format!("li[data-filter='{user}/f/#']");
     assert!(wait_until(3000, || text_of(&root, &hash).contains("active")).await);
-    let count_before: u64 = text_of(&root, "#message-count").parse().expect("a number");
+    let updates_before: u64 = text_of(&root, "#update-count").parse().expect("a number");
     writer
         .client
         .publish(&format!("{user}/f/light"), b"300", QoS::AtLeastOnce, false)
         .unwrap();
-    let light = format!("tr[data-topic='{user}/f/light'] td.payload");
+    let light = format!("tr[data-feed='aio:{user}/light'] td.payload");
     assert!(wait_until(5000, || text_of(&root, &light) == "300").await);
-    // Let the /json and /csv copies arrive before counting.
-    gloo_timers::future::TimeoutFuture::new(500).await;
-    let count_after: u64 = text_of(&root, "#message-count").parse().expect("a number");
-    assert_eq!(count_after - count_before, 1, "one update, counted once");
-    assert!(within(&root, &format!("tr[data-topic='{user}/f/light/json']")).is_none());
+    // All three deliveries arrive (the log shows them) before counting.
+    let log_rows = format!(".log-list li[data-topic^='{user}/f/light']");
+    assert!(
+        wait_until(3000, || root
+            .query_selector_all(&log_rows)
+            .map_or(0, |l| l.length())
+            == 3)
+        .await,
+        "the log lists the plain, /json and /csv deliveries"
+    );
+    let updates_after: u64 = text_of(&root, "#update-count").parse().expect("a number");
+    assert_eq!(
+        updates_after - updates_before,
+        1,
+        "one update, counted once"
+    );
+    assert_eq!(
+        text_of(
+            &root,
+            &format!("tr[data-feed='aio:{user}/light'] td.update-count")
+        ),
+        "1"
+    );
     click(&root, "#connect-button");
     assert!(
         wait_until(3000, || text_of(&root, "#connection-status")

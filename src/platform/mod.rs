@@ -1,4 +1,8 @@
 //! Thin wrappers over browser services the logic layers need as plain values.
 
 pub mod clock;
+pub mod css;
+pub mod download;
 pub mod frame;
+pub mod local_zone;
+pub mod resize;

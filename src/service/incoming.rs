@@ -33,6 +33,51 @@ impl fmt::Display for FeedRef {
     }
 }
 
+impl FeedRef {
+    /// A stable text form, for element attributes and saved layouts: `aio:owner/key`,
+    /// `ts:channel/field`, `topic:any/topic`.
+    pub fn id(&self) -> String {
+        match self {
+            Self::Adafruit { owner, key } => format!("aio:{owner}/{key}"),
+            Self::ThingSpeakField { channel, field } => format!("ts:{channel}/{field}"),
+            Self::Topic(topic) => format!("topic:{topic}"),
+        }
+    }
+
+    /// The feed whose [`FeedRef::id`] is `id`.
+    pub fn from_id(id: &str) -> Option<Self> {
+        let (scheme, rest) = id.split_once(':')?;
+        match scheme {
+            "aio" => {
+                let (owner, key) = rest.split_once('/')?;
+                (!owner.is_empty() && !key.is_empty()).then(|| Self::Adafruit {
+                    owner: owner.to_owned(),
+                    key: key.to_owned(),
+                })
+            }
+            "ts" => {
+                let (channel, field) = rest.split_once('/')?;
+                Some(Self::ThingSpeakField {
+                    channel: channel.parse().ok()?,
+                    field: field.parse().ok()?,
+                })
+            }
+            "topic" if !rest.is_empty() => Some(Self::Topic(rest.to_owned())),
+            _ => None,
+        }
+    }
+
+    /// A name for card titles: the feed key on Adafruit IO (the owner is the user), the field
+    /// on ThingSpeak, the topic otherwise.
+    pub fn short_name(&self) -> String {
+        match self {
+            Self::Adafruit { key, .. } => key.clone(),
+            Self::ThingSpeakField { channel, field } => format!("{channel} · field{field}"),
+            Self::Topic(topic) => topic.clone(),
+        }
+    }
+}
+
 /// A new value for one feed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedUpdate {
@@ -82,10 +127,13 @@ pub fn interpret<'a>(
     }
 }
 
+/// Any other topic is a feed of its own. Its payload is read like an Adafruit IO value: a
+/// JSON object with `value` (and optional `lat`, `lon`, `ele`) is the common convention for
+/// values with a location; anything else is the raw value.
 fn generic(topic: &str, text: &str) -> Incoming {
     Incoming::Feeds(vec![FeedUpdate {
         feed: FeedRef::Topic(topic.to_owned()),
-        datum: Datum::plain(Value::from_text(text)),
+        datum: decode_feed(text),
         created_at: None,
     }])
 }
@@ -238,6 +286,26 @@ mod tests {
     }
 
     #[test]
+    fn feed_ids_round_trip_and_nonsense_ids_are_refused() {
+        for feed in [
+            FeedRef::Adafruit {
+                owner: "maker".into(),
+                key: "garden.temp".into(),
+            },
+            FeedRef::ThingSpeakField {
+                channel: 1000,
+                field: 2,
+            },
+            FeedRef::Topic("home/a:b/c".into()),
+        ] {
+            assert_eq!(FeedRef::from_id(&feed.id()), Some(feed));
+        }
+        for bad in ["", "aio:nokey", "ts:x/1", "topic:", "web:1"] {
+            assert_eq!(FeedRef::from_id(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn a_hash_subscription_counts_each_adafruit_update_once() {
         let filters = ["uname/f/#"];
         let plain = interpret(ServiceKind::AdafruitIo, "uname/f/temp", b"21.5", filters);
@@ -354,6 +422,18 @@ mod tests {
             )),
             vec![("channels/7/subscribe".into(), Value::Text("{oops".into()))]
         );
+        let located = interpret(
+            ServiceKind::Generic,
+            "tracker/bike",
+            br#"{"value":12.5,"lat":52.37,"lon":4.89}"#,
+            ["#"],
+        );
+        assert!(matches!(
+            located,
+            Incoming::Feeds(updates) if updates[0].datum.location.is_some_and(|l| l.lat == 52.37)
+        ));
+        let other_json = feeds(interpret(ServiceKind::Generic, "j", br#"{"t":1}"#, ["#"]));
+        assert_eq!(other_json[0].1, Value::Text(r#"{"t":1}"#.into()));
         let binary = feeds(interpret(ServiceKind::Generic, "raw", &[0xff, 0xfe], ["#"]));
         assert!(matches!(&binary[0].1, Value::Text(_)));
     }

@@ -1,6 +1,7 @@
 //! The connection form: broker URL, client ID, credentials, connect and disconnect.
 
 use super::mqtt_handle::{ConnectionSettings, LinkStatus, MqttHandle};
+use super::page_clock::PageClock;
 use crate::service::descriptor::{CredentialRole, ServiceDescriptor};
 use crate::service::ServiceKind;
 use leptos::ev::SubmitEvent;
@@ -59,14 +60,7 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
         )
     };
 
-    // Ticks the reconnect countdown; stopped when the panel goes away.
-    let clock = RwSignal::new(crate::platform::clock::wall_clock_millis());
-    if let Ok(ticker) = set_interval_with_handle(
-        move || clock.set(crate::platform::clock::wall_clock_millis()),
-        std::time::Duration::from_millis(500),
-    ) {
-        on_cleanup(move || ticker.clear());
-    }
+    let clock = expect_context::<PageClock>().now();
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();

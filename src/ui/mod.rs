@@ -1,7 +1,13 @@
-//! Page components, one per file, and the handle they share.
+//! Page components, one per file, and the handles they share.
 
+pub mod cards;
+pub mod chart_canvas;
 pub mod connection_panel;
-pub mod latest_values_panel;
+pub mod dashboard_view;
+pub mod feeds_handle;
+pub mod feeds_panel;
+pub mod message_log_panel;
 pub mod mqtt_handle;
+pub mod page_clock;
 pub mod status_badge;
 pub mod subscriptions_panel;

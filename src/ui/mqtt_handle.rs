@@ -2,14 +2,14 @@
 //!
 //! Events from the client are queued and applied to the signals once per animation frame, so a
 //! burst of a thousand messages costs one re-render, and no message is dropped on the way.
+//! Received messages go to the [`FeedsHandle`].
 
-use crate::feeds::latest::LatestValues;
+use super::feeds_handle::FeedsHandle;
 use crate::mqtt::reconnect::ReconnectPolicy;
 use crate::mqtt::{DisconnectReason, Event, QoS, SessionConfig, Subscription, SubscriptionStatus};
 use crate::platform::clock::wall_clock_millis;
 use crate::platform::frame::FrameScheduler;
 use crate::service::behaviour::ServiceBehaviour;
-use crate::service::incoming::{interpret, Incoming};
 use crate::service::{ServiceDescriptor, ServiceKind};
 use crate::transport::broker_url::check_broker_url;
 use crate::transport::client::MqttClient;
@@ -111,7 +111,6 @@ impl ConnectionSettings {
 pub struct MqttHandle {
     status: RwSignal<LinkStatus>,
     subscriptions: RwSignal<Vec<Subscription>>,
-    latest: RwSignal<LatestValues>,
     notice: RwSignal<Option<String>>,
     client: StoredValue<Option<MqttClient>, LocalStorage>,
     behaviour: StoredValue<ServiceBehaviour>,
@@ -128,11 +127,10 @@ struct Inbox {
 }
 
 impl MqttHandle {
-    /// A handle with no connection yet.
-    pub fn new() -> Self {
+    /// A handle with no connection yet; received messages go to `feeds`.
+    pub fn new(feeds: FeedsHandle) -> Self {
         let status = RwSignal::new(LinkStatus::Idle);
         let subscriptions = RwSignal::new(Vec::new());
-        let latest = RwSignal::new(LatestValues::default());
         let notice = RwSignal::new(None);
         let client = StoredValue::new_local(None::<MqttClient>);
         let behaviour = StoredValue::new(ServiceBehaviour::new(ServiceKind::Generic, None));
@@ -150,7 +148,7 @@ impl MqttHandle {
                 let signals = Signals {
                     status,
                     subscriptions,
-                    latest,
+                    feeds,
                     client,
                     behaviour,
                 };
@@ -165,7 +163,6 @@ impl MqttHandle {
         Self {
             status,
             subscriptions,
-            latest,
             notice,
             client,
             behaviour,
@@ -181,11 +178,6 @@ impl MqttHandle {
     /// Subscriptions with the broker's answers.
     pub fn subscriptions(&self) -> Signal<Vec<Subscription>> {
         self.subscriptions.into()
-    }
-
-    /// Latest value per topic.
-    pub fn latest(&self) -> Signal<LatestValues> {
-        self.latest.into()
     }
 
     /// The last command the page could not carry out, in words.
@@ -325,17 +317,11 @@ impl MqttHandle {
     }
 }
 
-impl Default for MqttHandle {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// The signals the frame callback writes.
 struct Signals {
     status: RwSignal<LinkStatus>,
     subscriptions: RwSignal<Vec<Subscription>>,
-    latest: RwSignal<LatestValues>,
+    feeds: FeedsHandle,
     client: StoredValue<Option<MqttClient>, LocalStorage>,
     behaviour: StoredValue<ServiceBehaviour>,
 }
@@ -386,41 +372,22 @@ fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
             Event::Message(_) | Event::Delivered { .. } => {}
         }
     }
-    drop_format_copies(&signals, &mut messages);
     if !messages.is_empty() {
-        signals.latest.update(|latest| {
-            for message in messages {
-                latest.record(message, now);
-            }
-        });
+        let service = signals.behaviour.with_value(|b| b.descriptor.kind);
+        let filters: Vec<String> = signals
+            .client
+            .with_value(|client| client.as_ref().map(MqttClient::subscriptions))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|subscription| subscription.filter)
+            .collect();
+        signals.feeds.ingest(&messages, service, &filters, now);
     }
     if subscriptions_changed {
         if let Some(client) = signals.client.with_value(|client| client.clone()) {
             signals.subscriptions.set(client.subscriptions());
         }
     }
-}
-
-/// Adafruit IO sends a `#` subscriber each update three times (plain, `/json`, `/csv`); only
-/// the first counts.
-fn drop_format_copies(signals: &Signals, messages: &mut Vec<crate::mqtt::Message>) {
-    let kind = signals.behaviour.with_value(|b| b.descriptor.kind);
-    if kind != ServiceKind::AdafruitIo || messages.is_empty() {
-        return;
-    }
-    let Some(client) = signals.client.with_value(|client| client.clone()) else {
-        return;
-    };
-    let subscriptions = client.subscriptions();
-    let filters: Vec<&str> = subscriptions.iter().map(|s| s.filter.as_str()).collect();
-    messages.retain(|message| {
-        interpret(
-            kind,
-            &message.topic,
-            &message.payload,
-            filters.iter().copied(),
-        ) != Incoming::FormatCopy
-    });
 }
 
 /// On services without retain (Adafruit IO), a granted subscription asks for the last value.

@@ -5,13 +5,14 @@
 //! ```text
 //! feedboard-simulator --broker 127.0.0.1:1883 \
 //!     [--adafruit 127.0.0.1:9101] [--adafruit-rate 30] [--adafruit-account USER:KEY]... \
-//!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15] [--demo on]
+//!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15] [--demo on] \
+//!     [--ticker TOPIC:RATE]...
 //! ```
-//! `--demo on` also publishes demo sensors (see `demo.rs`).
+//! `--demo on` also publishes demo sensors (see `demo.rs`); `--ticker` publishes a counter on
+//! TOPIC at RATE messages a second, a steady stream from outside the page for tests.
 //! Clients connect to the listeners over WebSocket (any path, subprotocol `mqtt`).
 
 mod adafruit;
-mod clock_text;
 mod demo;
 mod proxy;
 mod rate_window;
@@ -20,6 +21,7 @@ mod service_client;
 mod thingspeak;
 
 use adafruit::{AdafruitConfig, AdafruitService};
+use feedboard::time::calendar;
 use proxy::{epoch_millis, Context, Service};
 use rules::ServicePublish;
 use service_client::ServiceClient;
@@ -37,6 +39,7 @@ struct Options {
     thingspeak: Option<SocketAddr>,
     thingspeak_window: u64,
     demo: bool,
+    tickers: Vec<(String, u32)>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -48,6 +51,7 @@ fn parse_options() -> Result<Options, String> {
         thingspeak: None,
         thingspeak_window: 15,
         demo: false,
+        tickers: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -77,6 +81,13 @@ fn parse_options() -> Result<Options, String> {
             "--thingspeak" => options.thingspeak = Some(address()?),
             "--thingspeak-window" => options.thingspeak_window = number()?,
             "--demo" => options.demo = value == "on",
+            "--ticker" => {
+                let (topic, rate) = value
+                    .rsplit_once(':')
+                    .and_then(|(topic, rate)| Some((topic, rate.parse::<u32>().ok()?)))
+                    .ok_or(format!("{flag}: expected TOPIC:RATE, got {value}"))?;
+                options.tickers.push((topic.to_owned(), rate.max(1)));
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -133,6 +144,10 @@ fn main() {
         );
         thread::spawn(move || demo.run());
     }
+    for (topic, rate) in options.tickers.clone() {
+        let ticker = publisher.clone();
+        thread::spawn(move || publish_counter(&ticker, &topic, rate));
+    }
     if listeners.is_empty() {
         eprintln!("feedboard-simulator: give --adafruit ADDRESS and/or --thingspeak ADDRESS");
         std::process::exit(2);
@@ -160,6 +175,20 @@ fn main() {
     }
 }
 
+/// A counter on `topic`, `rate` messages a second, paced every 5 ms.
+fn publish_counter(publisher: &ServiceClient, topic: &str, rate: u32) {
+    let started = std::time::Instant::now();
+    let mut sent: u64 = 0;
+    loop {
+        let due = started.elapsed().as_secs_f64() * f64::from(rate);
+        while (sent as f64) < due {
+            sent += 1;
+            publisher.publish(ServicePublish::new(topic, sent.to_string()));
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// Adafruit IO's time topics: every second, and `time/hours` when the hour changes.
 fn publish_time(publisher: &ServiceClient) {
     let mut last_hour = None;
@@ -172,9 +201,9 @@ fn publish_time(publisher: &ServiceClient) {
         publisher.publish(ServicePublish::new("time/millis", now.to_string()));
         publisher.publish(ServicePublish::new(
             "time/ISO-8601",
-            clock_text::iso8601_millis(now),
+            calendar::iso8601_millis(i64::try_from(now).unwrap_or(i64::MAX)),
         ));
-        let hour = clock_text::utc_hour(now);
+        let hour = calendar::utc_hour(i64::try_from(now).unwrap_or(i64::MAX));
         if last_hour.is_some_and(|last| last != hour) {
             publisher.publish(ServicePublish::new("time/hours", hour.to_string()));
         }

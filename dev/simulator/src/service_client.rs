@@ -21,7 +21,8 @@ impl ServiceClient {
     /// Connects to the broker and starts the connection's thread.
     pub fn start(broker: SocketAddr, client_id: &str) -> std::io::Result<Self> {
         let stream = TcpStream::connect(broker)?;
-        stream.set_read_timeout(Some(Duration::from_millis(20)))?;
+        // Short, so queued publishes leave within a few milliseconds.
+        stream.set_read_timeout(Some(Duration::from_millis(3)))?;
         stream.set_nodelay(true)?;
         let (outgoing, incoming) = mpsc::channel();
         let config = SessionConfig {

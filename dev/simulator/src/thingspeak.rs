@@ -2,11 +2,11 @@
 //! channel (early ones silently dropped), entry ids, and the JSON and field messages that
 //! subscribers receive.
 
-use crate::clock_text::iso8601_seconds;
 use crate::rules::{PublishOutcome, ServicePublish};
 use feedboard::mqtt::QoS;
 use feedboard::service::thingspeak::{ChannelEntry, ChannelUpdate, ThingSpeakTopic};
 use feedboard::service::value::Location;
+use feedboard::time::calendar::iso8601_seconds;
 use feedboard::time::Instant;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -85,7 +85,7 @@ impl ThingSpeakService {
             created_at: update
                 .created_at
                 .clone()
-                .unwrap_or_else(|| iso8601_seconds(epoch_ms)),
+                .unwrap_or_else(|| iso8601_seconds(i64::try_from(epoch_ms).unwrap_or(i64::MAX))),
             fields: update.fields.clone(),
             location,
             status: update.status.clone(),

@@ -4,6 +4,8 @@
 //! test (an hour of keepalives runs in microseconds) and avoids `std::time::Instant::now()`, which
 //! panics on `wasm32-unknown-unknown`.
 
+pub mod calendar;
+
 use std::ops::{Add, Sub};
 use std::time::Duration;
 

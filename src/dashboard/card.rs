@@ -1,0 +1,169 @@
+//! A dashboard card: what it shows (its kind), which feeds, and its own settings.
+
+use crate::chart::window::TimeWindow;
+use crate::feeds::series::FeedSeries;
+use crate::service::incoming::FeedRef;
+
+/// How a card shows its feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardKind {
+    /// A line chart of one or more numeric feeds.
+    Chart,
+    /// The last value, large, with its age and trend.
+    Number,
+    /// The last value on a dial between a minimum and a maximum.
+    Gauge,
+    /// The latest text values, newest first.
+    Text,
+    /// The latest locations with their values.
+    Location,
+}
+
+impl CardKind {
+    /// Every kind, in menu order, with a stable id and a label.
+    pub const ALL: [(CardKind, &'static str, &'static str); 5] = [
+        (CardKind::Chart, "chart", "Chart"),
+        (CardKind::Number, "number", "Big number"),
+        (CardKind::Gauge, "gauge", "Gauge"),
+        (CardKind::Text, "text", "Text stream"),
+        (CardKind::Location, "location", "Location"),
+    ];
+
+    /// The kind with id `id`.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(_, i, _)| *i == id)
+            .map(|(kind, _, _)| *kind)
+    }
+
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(kind, _, _)| *kind == self)
+            .map_or("chart", |(_, id, _)| id)
+    }
+
+    /// The kind that suits a feed best: a location card for located data, a chart for
+    /// numbers, a text stream for anything else.
+    pub fn suited_to(series: &FeedSeries) -> Self {
+        if series.has_location() {
+            Self::Location
+        } else if series.is_numeric() {
+            Self::Chart
+        } else {
+            Self::Text
+        }
+    }
+
+    /// Whether the kind can show several feeds at once.
+    pub fn takes_several_feeds(self) -> bool {
+        self == Self::Chart
+    }
+}
+
+/// One card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// Identifies the card within its dashboard.
+    pub id: u32,
+    /// How it shows its feeds.
+    pub kind: CardKind,
+    /// The feeds, first one first (only charts use more than one).
+    pub feeds: Vec<FeedRef>,
+    /// A title the user chose; empty means the feed names.
+    pub title: String,
+    /// Unit shown after values, e.g. `°C`.
+    pub unit: String,
+    /// Chart time window.
+    pub window: TimeWindow,
+    /// Gauge range; `None` follows the values seen.
+    pub gauge_range: Option<(f64, f64)>,
+}
+
+impl Card {
+    /// A card of `kind` for `feeds` with default settings.
+    pub fn new(id: u32, kind: CardKind, feeds: Vec<FeedRef>) -> Self {
+        Self {
+            id,
+            kind,
+            feeds,
+            title: String::new(),
+            unit: String::new(),
+            window: TimeWindow::default(),
+            gauge_range: None,
+        }
+    }
+
+    /// The title to show: the user's, or the feeds' short names.
+    pub fn display_title(&self) -> String {
+        if !self.title.trim().is_empty() {
+            return self.title.trim().to_owned();
+        }
+        let names: Vec<String> = self.feeds.iter().map(FeedRef::short_name).collect();
+        if names.is_empty() {
+            "Empty card".to_owned()
+        } else {
+            names.join(" · ")
+        }
+    }
+
+    /// The feeds this card's kind shows: all for a chart, the first for the rest.
+    pub fn shown_feeds(&self) -> &[FeedRef] {
+        if self.kind.takes_several_feeds() {
+            &self.feeds
+        } else {
+            self.feeds.get(..1).unwrap_or(&[])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::value::{Datum, Location, Value};
+
+    #[test]
+    fn a_feed_gets_the_card_that_suits_its_data() {
+        let mut numbers = FeedSeries::new(10);
+        numbers.record(&Datum::plain(Value::Number(1.0)), 0.0);
+        assert_eq!(CardKind::suited_to(&numbers), CardKind::Chart);
+        let mut words = FeedSeries::new(10);
+        words.record(&Datum::plain(Value::Text("open".into())), 0.0);
+        assert_eq!(CardKind::suited_to(&words), CardKind::Text);
+        let mut located = FeedSeries::new(10);
+        located.record(
+            &Datum {
+                value: Value::Number(1.0),
+                location: Some(Location {
+                    lat: 1.0,
+                    lon: 2.0,
+                    ele: None,
+                }),
+            },
+            0.0,
+        );
+        assert_eq!(CardKind::suited_to(&located), CardKind::Location);
+    }
+
+    #[test]
+    fn titles_fall_back_to_feed_names_and_only_charts_show_several_feeds() {
+        let feeds = vec![
+            FeedRef::Topic("demo/temperature".into()),
+            FeedRef::Topic("demo/humidity".into()),
+        ];
+        let mut card = Card::new(1, CardKind::Chart, feeds);
+        assert_eq!(card.display_title(), "demo/temperature · demo/humidity");
+        assert_eq!(card.shown_feeds().len(), 2);
+        card.kind = CardKind::Gauge;
+        assert_eq!(card.shown_feeds().len(), 1);
+        card.title = "  Climate ".into();
+        assert_eq!(card.display_title(), "Climate");
+        for (kind, id, _) in CardKind::ALL {
+            assert_eq!(CardKind::from_id(id), Some(kind));
+            assert_eq!(kind.id(), id);
+        }
+        assert_eq!(CardKind::from_id("pie"), None);
+    }
+}

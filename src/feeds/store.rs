@@ -1,0 +1,219 @@
+//! Every feed the dashboard has seen, each a bounded series, in the order they first appeared.
+
+use super::series::{FeedSeries, DEFAULT_CAPACITY};
+use crate::service::incoming::{FeedRef, FeedUpdate};
+use std::collections::HashMap;
+
+/// Default number of feeds kept; past it, the feed that updated longest ago makes room.
+pub const DEFAULT_MAX_FEEDS: usize = 500;
+
+/// How much the store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreLimits {
+    /// Updates kept per feed.
+    pub points_per_feed: usize,
+    /// Feeds kept.
+    pub max_feeds: usize,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        Self {
+            points_per_feed: DEFAULT_CAPACITY,
+            max_feeds: DEFAULT_MAX_FEEDS,
+        }
+    }
+}
+
+/// One feed with the store revision of its last change.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    series: FeedSeries,
+    revision: u64,
+}
+
+/// The feed store.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeedStore {
+    entries: HashMap<FeedRef, Entry>,
+    order: Vec<FeedRef>,
+    limits: StoreLimits,
+    revision: u64,
+    feeds_dropped: u64,
+}
+
+impl FeedStore {
+    /// An empty store with these limits.
+    pub fn new(limits: StoreLimits) -> Self {
+        Self {
+            limits: StoreLimits {
+                points_per_feed: limits.points_per_feed.max(1),
+                max_feeds: limits.max_feeds.max(1),
+            },
+            ..Self::default()
+        }
+    }
+
+    /// Records one feed update that arrived at `at_ms`.
+    pub fn record(&mut self, update: &FeedUpdate, at_ms: f64) {
+        self.revision += 1;
+        let revision = self.revision;
+        if !self.entries.contains_key(&update.feed) {
+            self.make_room();
+            self.order.push(update.feed.clone());
+        }
+        let capacity = self.limits.points_per_feed;
+        let entry = self
+            .entries
+            .entry(update.feed.clone())
+            .or_insert_with(|| Entry {
+                series: FeedSeries::new(capacity),
+                revision,
+            });
+        entry.series.record(&update.datum, at_ms);
+        entry.revision = revision;
+    }
+
+    /// Drops the feed updated longest ago when the store is full.
+    fn make_room(&mut self) {
+        if self.entries.len() < self.limits.max_feeds {
+            return;
+        }
+        let stalest = self
+            .entries
+            .iter()
+            .min_by(|a, b| {
+                let at = |entry: &Entry| entry.series.latest().map_or(f64::MIN, |l| l.at_ms);
+                at(a.1).total_cmp(&at(b.1))
+            })
+            .map(|(feed, _)| feed.clone());
+        if let Some(feed) = stalest {
+            self.entries.remove(&feed);
+            self.order.retain(|kept| *kept != feed);
+            self.feeds_dropped += 1;
+        }
+    }
+
+    /// The series of `feed`.
+    pub fn get(&self, feed: &FeedRef) -> Option<&FeedSeries> {
+        self.entries.get(feed).map(|entry| &entry.series)
+    }
+
+    /// The store revision at which `feed` last changed; 0 for an unknown feed.
+    pub fn revision_of(&self, feed: &FeedRef) -> u64 {
+        self.entries.get(feed).map_or(0, |entry| entry.revision)
+    }
+
+    /// Changes so far; every recorded update adds one.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Feeds in the order they first appeared, with their series.
+    pub fn feeds(&self) -> impl Iterator<Item = (&FeedRef, &FeedSeries)> {
+        self.order
+            .iter()
+            .filter_map(|feed| self.entries.get(feed).map(|entry| (feed, &entry.series)))
+    }
+
+    /// Number of feeds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no feed has been seen.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Updates recorded across all feeds.
+    pub fn total_updates(&self) -> u64 {
+        self.entries
+            .values()
+            .map(|entry| entry.series.count())
+            .sum()
+    }
+
+    /// Feeds dropped to stay within the limit.
+    pub fn feeds_dropped(&self) -> u64 {
+        self.feeds_dropped
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> StoreLimits {
+        self.limits
+    }
+
+    /// Bytes reserved by all series.
+    pub fn reserved_bytes(&self) -> usize {
+        self.entries
+            .values()
+            .map(|entry| entry.series.reserved_bytes())
+            .sum()
+    }
+
+    /// Forgets every feed.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.order.clear();
+        self.revision += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::value::{Datum, Value};
+
+    fn update(topic: &str, value: f64) -> FeedUpdate {
+        FeedUpdate {
+            feed: FeedRef::Topic(topic.to_owned()),
+            datum: Datum::plain(Value::Number(value)),
+            created_at: None,
+        }
+    }
+
+    #[test]
+    fn feeds_keep_first_seen_order_and_their_own_revision() {
+        let mut store = FeedStore::new(StoreLimits::default());
+        store.record(&update("b", 1.0), 1.0);
+        store.record(&update("a", 2.0), 2.0);
+        store.record(&update("b", 3.0), 3.0);
+        let order: Vec<String> = store.feeds().map(|(feed, _)| feed.to_string()).collect();
+        assert_eq!(order, vec!["b", "a"]);
+        assert_eq!(store.revision(), 3);
+        assert_eq!(store.revision_of(&FeedRef::Topic("a".into())), 2);
+        assert_eq!(store.revision_of(&FeedRef::Topic("b".into())), 3);
+        assert_eq!(store.revision_of(&FeedRef::Topic("zzz".into())), 0);
+        assert_eq!(store.total_updates(), 3);
+    }
+
+    #[test]
+    fn past_the_feed_limit_the_stalest_feed_makes_room() {
+        let mut store = FeedStore::new(StoreLimits {
+            points_per_feed: 10,
+            max_feeds: 2,
+        });
+        store.record(&update("old", 1.0), 1.0);
+        store.record(&update("busy", 1.0), 2.0);
+        store.record(&update("old", 1.0), 3.0);
+        store.record(&update("busy", 1.0), 4.0);
+        store.record(&update("new", 1.0), 5.0);
+        let kept: Vec<String> = store.feeds().map(|(feed, _)| feed.to_string()).collect();
+        assert_eq!(kept, vec!["busy", "new"]);
+        assert_eq!(store.feeds_dropped(), 1);
+    }
+
+    #[test]
+    fn each_feed_is_bounded_by_the_point_limit() {
+        let mut store = FeedStore::new(StoreLimits {
+            points_per_feed: 50,
+            max_feeds: 10,
+        });
+        for i in 0..500 {
+            store.record(&update("x", f64::from(i)), f64::from(i));
+        }
+        let series = store.get(&FeedRef::Topic("x".into())).expect("recorded");
+        assert_eq!((series.len(), series.count()), (50, 500));
+    }
+}

@@ -1,0 +1,69 @@
+//! The frame every card shares: a titled region with a settings toggle, and the body for the
+//! card's kind.
+
+use super::card_settings::CardSettings;
+use super::card_signal;
+use super::chart_card::ChartCard;
+use super::gauge_card::GaugeCard;
+use super::location_card::LocationCard;
+use super::number_card::NumberCard;
+use super::text_card::TextCard;
+use crate::dashboard::card::CardKind;
+use crate::ui::feeds_handle::FeedsHandle;
+use leptos::prelude::*;
+
+/// One card of the dashboard, by id.
+#[component]
+pub fn DashboardCard(id: u32) -> impl IntoView {
+    let feeds = expect_context::<FeedsHandle>();
+    let card = card_signal(feeds, id);
+    let kind = Memo::new(move |_| card.with(|c| c.as_ref().map(|c| c.kind)));
+    let title = Memo::new(move |_| {
+        card.with(|c| c.as_ref().map(|c| c.display_title()).unwrap_or_default())
+    });
+    let feed_ids = Memo::new(move |_| {
+        card.with(|c| {
+            c.as_ref()
+                .map(|c| c.feeds.iter().map(|f| f.id()).collect::<Vec<_>>().join(" "))
+                .unwrap_or_default()
+        })
+    });
+    let settings_open = RwSignal::new(false);
+    let heading_id = format!("card-{id}-title");
+    let settings_id = format!("card-{id}-settings");
+
+    view! {
+        <article
+            class="card"
+            aria-labelledby=heading_id.clone()
+            data-card-id=id.to_string()
+            data-card-kind=move || kind.get().map(CardKind::id).unwrap_or_default()
+            data-feeds=move || feed_ids.get()
+        >
+            <header class="card-header">
+                <h3 id=heading_id.clone() class="card-title" title=move || title.get()>{move || title.get()}</h3>
+                <button
+                    type="button"
+                    class="icon-button"
+                    aria-expanded=move || settings_open.get().to_string()
+                    aria-controls=settings_id.clone()
+                    aria-label=move || format!("Settings of {}", title.get())
+                    on:click=move |_| settings_open.update(|open| *open = !*open)
+                >
+                    "⚙"
+                </button>
+            </header>
+            <Show when=move || settings_open.get()>
+                <CardSettings id=id element_id=format!("card-{id}-settings") on_close=Callback::new(move |()| settings_open.set(false)) />
+            </Show>
+            {move || match kind.get() {
+                Some(CardKind::Chart) => view! { <ChartCard id=id /> }.into_any(),
+                Some(CardKind::Number) => view! { <NumberCard id=id /> }.into_any(),
+                Some(CardKind::Gauge) => view! { <GaugeCard id=id /> }.into_any(),
+                Some(CardKind::Text) => view! { <TextCard id=id /> }.into_any(),
+                Some(CardKind::Location) => view! { <LocationCard id=id /> }.into_any(),
+                None => ().into_any(),
+            }}
+        </article>
+    }
+}

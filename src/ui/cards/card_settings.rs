@@ -1,0 +1,115 @@
+//! A card's settings, edited in place: how it shows its feeds, its title and unit, a gauge's
+//! range, more feeds on a chart, or removing it. Changes apply as they are made.
+
+use super::card_signal;
+use crate::dashboard::card::{Card, CardKind};
+use crate::service::incoming::FeedRef;
+use crate::ui::feeds_handle::FeedsHandle;
+use leptos::prelude::*;
+
+/// The settings of card `id`; `element_id` names the region for the toggle's aria-controls.
+#[component]
+pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl IntoView {
+    let feeds = expect_context::<FeedsHandle>();
+    let card = card_signal(feeds, id);
+    let store = feeds.store();
+    let edit = move |change: Box<dyn FnOnce(&mut Card)>| {
+        feeds.edit_dashboard(|board| board.edit(id, change));
+    };
+    let read = move |pick: fn(&Card) -> String| {
+        card.with_untracked(|c| c.as_ref().map(pick).unwrap_or_default())
+    };
+    let field = move |name: &str| format!("card-{id}-{name}");
+    let is_kind = move |kind: CardKind| card.with(|c| c.as_ref().is_some_and(|c| c.kind == kind));
+    // Feeds with numbers that this chart does not show yet.
+    let addable = Memo::new(move |_| {
+        let shown: Vec<FeedRef> =
+            card.with(|c| c.as_ref().map(|c| c.feeds.clone()).unwrap_or_default());
+        store.with(|store| {
+            store
+                .feeds()
+                .filter(|(feed, series)| series.is_numeric() && !shown.contains(feed))
+                .map(|(feed, _)| (feed.id(), feed.to_string()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let chosen = RwSignal::new(String::new());
+    let gauge_bound = move |text: String, upper: bool| {
+        let value = text.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        edit(Box::new(move |card: &mut Card| {
+            let (low, high) = card.gauge_range.unwrap_or((f64::NAN, f64::NAN));
+            let (low, high) = if upper {
+                (low, value.unwrap_or(f64::NAN))
+            } else {
+                (value.unwrap_or(f64::NAN), high)
+            };
+            card.gauge_range =
+                (low.is_finite() && high.is_finite() && low < high).then_some((low, high));
+        }));
+    };
+
+    view! {
+        <div class="card-settings" id=element_id role="group" aria-label="Card settings">
+            <div class="form-grid">
+                <label for=field("kind")>"Show as"</label>
+                <select id=field("kind")
+                    prop:value=move || card.with(|c| c.as_ref().map(|c| c.kind.id()).unwrap_or_default())
+                    on:change=move |event| {
+                        if let Some(kind) = CardKind::from_id(&event_target_value(&event)) {
+                            edit(Box::new(move |card: &mut Card| card.kind = kind));
+                        }
+                    }>
+                    {CardKind::ALL.iter().map(|(_, id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
+                </select>
+                <label for=field("title")>"Title"</label>
+                <input id=field("title") type="text" prop:value=read(|c| c.title.clone())
+                    placeholder="the feed's name"
+                    on:input=move |event| {
+                        let title = event_target_value(&event);
+                        edit(Box::new(move |card: &mut Card| card.title = title));
+                    } />
+                <label for=field("unit")>"Unit"</label>
+                <input id=field("unit") type="text" prop:value=read(|c| c.unit.clone())
+                    placeholder="°C, %, hPa…" maxlength="16"
+                    on:input=move |event| {
+                        let unit = event_target_value(&event);
+                        edit(Box::new(move |card: &mut Card| card.unit = unit));
+                    } />
+                <Show when=move || is_kind(CardKind::Gauge)>
+                    <label for=field("min")>"Gauge minimum"</label>
+                    <input id=field("min") type="number" step="any" placeholder="automatic"
+                        prop:value=read(|c| c.gauge_range.map(|r| r.0.to_string()).unwrap_or_default())
+                        on:change=move |event| gauge_bound(event_target_value(&event), false) />
+                    <label for=field("max")>"Gauge maximum"</label>
+                    <input id=field("max") type="number" step="any" placeholder="automatic"
+                        prop:value=read(|c| c.gauge_range.map(|r| r.1.to_string()).unwrap_or_default())
+                        on:change=move |event| gauge_bound(event_target_value(&event), true) />
+                </Show>
+                <Show when=move || is_kind(CardKind::Chart) && !addable.with(Vec::is_empty)>
+                    <label for=field("add-feed")>"Add a feed"</label>
+                    <div class="row-split">
+                        <select id=field("add-feed") prop:value=move || chosen.get() on:change=move |event| chosen.set(event_target_value(&event))>
+                            <option value="">"choose a feed…"</option>
+                            {move || addable.get().into_iter().map(|(value, name)| view! {
+                                <option value=value>{name}</option>
+                            }).collect_view()}
+                        </select>
+                        <button type="button" on:click=move |_| {
+                            if let Some(feed) = FeedRef::from_id(&chosen.get_untracked()) {
+                                feeds.edit_dashboard(|board| board.add_feed_to(id, feed));
+                                chosen.set(String::new());
+                            }
+                        }>"Add"</button>
+                    </div>
+                </Show>
+            </div>
+            <div class="card-settings-actions">
+                <button type="button" class="danger"
+                    on:click=move |_| { feeds.edit_dashboard(|board| board.remove_card(id)); }>
+                    "Remove card"
+                </button>
+                <button type="button" on:click=move |_| on_close.run(())>"Done"</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,119 @@
+//! Every feed seen, with its last value, update count, rate and age; a feed without a card can
+//! get one, and any feed can be exported as CSV.
+
+use super::cards::chart_card::export_feed_csv;
+use super::cards::glance_of;
+use super::feeds_handle::FeedsHandle;
+use super::page_clock::PageClock;
+use crate::chart::time_axis::age_text;
+use crate::dashboard::card::CardKind;
+use crate::feeds::payload_text::shorten;
+use crate::service::incoming::FeedRef;
+use leptos::prelude::*;
+
+/// Longest value shown in the table.
+const VALUE_CHARS: usize = 60;
+
+/// The feeds table.
+#[component]
+pub fn FeedsPanel() -> impl IntoView {
+    let feeds = expect_context::<FeedsHandle>();
+    let store = feeds.store();
+    let problem = RwSignal::new(None::<String>);
+    let listed = Memo::new(move |_| {
+        store.with(|s| s.feeds().map(|(feed, _)| feed.clone()).collect::<Vec<_>>())
+    });
+    let totals =
+        Memo::new(move |_| store.with(|s| (s.len(), s.total_updates(), s.feeds_dropped())));
+
+    view! {
+        <section class="panel" aria-labelledby="feeds-heading">
+            <div class="panel-title">
+                <h2 id="feeds-heading">"Feeds"</h2>
+                <span class="counter">
+                    <span id="feed-count">{move || totals.get().0}</span>
+                    " feeds · "
+                    <span id="update-count">{move || totals.get().1}</span>
+                    " updates"
+                    {move || (totals.get().2 > 0).then(|| format!(" · {} quiet feeds dropped to stay within the limit", totals.get().2))}
+                </span>
+            </div>
+            <div class="table-scroll">
+                <table id="feeds-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Feed"</th>
+                            <th scope="col">"Last value"</th>
+                            <th scope="col" class="numeric">"Updates"</th>
+                            <th scope="col" class="numeric">"Rate"</th>
+                            <th scope="col">"Updated"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || listed.get() key=|feed| feed.id() let:feed>
+                            <FeedRow feed=feed problem=problem />
+                        </For>
+                    </tbody>
+                </table>
+                <Show when=move || listed.with(Vec::is_empty)>
+                    <p class="empty">"No feeds yet."</p>
+                </Show>
+            </div>
+            {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn FeedRow(feed: FeedRef, problem: RwSignal<Option<String>>) -> impl IntoView {
+    let feeds = expect_context::<FeedsHandle>();
+    let clock = expect_context::<PageClock>();
+    let store = feeds.store();
+    let dashboard = feeds.dashboard();
+    let glance = glance_of(feeds, Signal::stored(Some(feed.clone())));
+    let rate = {
+        let feed = feed.clone();
+        Memo::new(move |_| {
+            let now = clock.now().get();
+            store.with(|s| s.get(&feed).and_then(|series| series.rate_per_minute(now)))
+        })
+    };
+    let on_card = {
+        let feed = feed.clone();
+        Memo::new(move |_| dashboard.with(|board| board.shows(&feed)))
+    };
+    let name = feed.short_name();
+    let add_label = format!("Add a card for {name}");
+    let export_label = format!("Export {name} as CSV");
+    let (to_add, to_export) = (feed.clone(), feed.clone());
+
+    view! {
+        <tr data-feed=feed.id()>
+            <td><code title=feed.to_string()>{feed.to_string()}</code></td>
+            <td class="payload">{move || glance.with(|g| g.as_ref().map(|g| shorten(&g.value.to_string(), VALUE_CHARS)))}</td>
+            <td class="numeric update-count">{move || glance.with(|g| g.as_ref().map_or(0, |g| g.count))}</td>
+            <td class="numeric">{move || rate.get().map(|r| format!("{r:.0}/min")).unwrap_or_default()}</td>
+            <td>{move || glance.with(|g| g.as_ref().map(|g| g.at_ms)).map(|at| age_text(clock.now().get() - at))}</td>
+            <td class="row-actions">
+                <Show when=move || !on_card.get()>
+                    {
+                        let to_add = to_add.clone();
+                        let add_label = add_label.clone();
+                        view! {
+                            <button type="button" class="link-button" aria-label=add_label
+                                on:click=move |_| {
+                                    let kind = store.with_untracked(|s| s.get(&to_add).map(CardKind::suited_to)).unwrap_or(CardKind::Chart);
+                                    feeds.edit_dashboard(|board| board.add_card(kind, vec![to_add.clone()]));
+                                }>"Add card"</button>
+                        }
+                    }
+                </Show>
+                <button type="button" class="link-button" aria-label=export_label
+                    on:click=move |_| problem.set(export_feed_csv(feeds, &to_export, clock.now().get_untracked()).err())>
+                    "CSV"
+                </button>
+            </td>
+        </tr>
+    }
+}

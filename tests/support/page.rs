@@ -1,0 +1,215 @@
+//! Helpers for page tests: mount the app, find things by their labels, type, click.
+#![allow(dead_code)]
+
+use crate::browser::*;
+use feedboard::app::{App, StartupOptions};
+use feedboard::feeds::store::StoreLimits;
+use feedboard::ui::feeds_handle::FeedsHandle;
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{self, HtmlElement, HtmlInputElement};
+use std::cell::Cell;
+use std::rc::Rc;
+
+pub fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
+}
+
+/// A fresh container for one test's app.
+pub fn container() -> HtmlElement {
+    let element = document().create_element("div").expect("div");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("append");
+    element.unchecked_into()
+}
+
+pub fn within(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
+    root.query_selector(selector).ok().flatten()
+}
+
+pub fn text_of(root: &HtmlElement, selector: &str) -> String {
+    within(root, selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Types into a labelled input the way a user would (sets the value, fires `input`).
+pub fn type_into(root: &HtmlElement, label_text: &str, value: &str) {
+    let label = root.query_selector_all("label").expect("labels");
+    let id = (0..label.length())
+        .filter_map(|i| label.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+        .find(|l| l.text_content().as_deref() == Some(label_text))
+        .and_then(|l| l.get_attribute("for"))
+        .unwrap_or_else(|| panic!("no label \"{label_text}\""));
+    let input: HtmlInputElement = within(root, &format!("#{id}"))
+        .unwrap_or_else(|| panic!("label \"{label_text}\" points at nothing"))
+        .unchecked_into();
+    input.set_value(value);
+    let event = web_sys::Event::new("input").expect("event");
+    input.dispatch_event(&event).expect("dispatch");
+}
+
+pub fn choose(root: &HtmlElement, selector: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = within(root, selector)
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .unchecked_into();
+    select.set_value(value);
+    select
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+}
+
+/// Picks Adafruit IO in the form, checks the form adapts (credential labels, the service's
+/// URL), then points it at the simulator and fills in `user` and `key`.
+pub async fn fill_adafruit_form(root: &HtmlElement, user: &str, key: &str) {
+    choose(root, "#service", "adafruit-io");
+    let relabelled = wait_until(1000, || {
+        text_of(root, "label[for='username']") == "Adafruit IO username"
+    })
+    .await;
+    assert!(
+        relabelled,
+        "label: {}",
+        text_of(root, "label[for='username']")
+    );
+    assert_eq!(text_of(root, "label[for='password']"), "AIO key");
+    let url: HtmlInputElement = within(root, "#broker-url")
+        .expect("url field")
+        .unchecked_into();
+    assert_eq!(
+        url.value(),
+        "wss://io.adafruit.com:443/mqtt",
+        "choosing a service fills its URL"
+    );
+    type_into(root, "Broker URL", adafruit_url());
+    type_into(root, "Adafruit IO username", user);
+    type_into(root, "AIO key", key);
+}
+
+pub fn click(root: &HtmlElement, selector: &str) {
+    within(root, selector)
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
+pub fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App options=options /> });
+    (root, handle)
+}
+
+/// Mounts the app with a feed store the test can read.
+pub fn mount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, impl Drop) {
+    let root = container();
+    let slot: Rc<Cell<Option<FeedsHandle>>> = Rc::default();
+    let keep = slot.clone();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let feeds = FeedsHandle::new(StoreLimits::default());
+        keep.set(Some(feeds));
+        view! { <App options=options feeds=feeds /> }
+    });
+    let feeds = slot.take().expect("the app was mounted");
+    (root, feeds, handle)
+}
+
+/// From now on, keeps every file the page offers for download (name and content) instead of
+/// letting the browser save it.
+pub fn capture_downloads() {
+    js_sys::eval(
+        "if (!window.__downloads) {
+            window.__downloads = [];
+            const blobs = new Map();
+            const original = URL.createObjectURL.bind(URL);
+            URL.createObjectURL = (blob) => { const url = original(blob); blobs.set(url, blob); return url; };
+            HTMLAnchorElement.prototype.click = function () {
+                if (this.download) { window.__downloads.push({ name: this.download, blob: blobs.get(this.href) }); }
+            };
+        }",
+    )
+    .expect("the download hook installs");
+}
+
+/// How many downloads the page offered since [`capture_downloads`].
+pub fn download_count() -> u32 {
+    js_sys::eval("window.__downloads.length")
+        .ok()
+        .and_then(|n| n.as_f64())
+        .map_or(0, |n| n as u32)
+}
+
+/// Download number `index`: its file name and text.
+pub async fn downloaded(index: u32) -> (String, String) {
+    let entry = js_sys::eval(&format!("window.__downloads[{index}]")).expect("a download");
+    let name = js_sys::Reflect::get(&entry, &"name".into())
+        .ok()
+        .and_then(|n| n.as_string())
+        .expect("a file name");
+    let blob: web_sys::Blob = js_sys::Reflect::get(&entry, &"blob".into())
+        .expect("a blob")
+        .unchecked_into();
+    let text = wasm_bindgen_futures::JsFuture::from(blob.text())
+        .await
+        .expect("the blob reads")
+        .as_string()
+        .expect("text");
+    (name, text)
+}
+
+/// Counts animation frames until dropped.
+pub struct FrameCounter {
+    frames: Rc<Cell<u32>>,
+    running: Rc<Cell<bool>>,
+    _callback: Rc<FrameCallback>,
+}
+
+type FrameCallback =
+    std::cell::RefCell<Option<leptos::wasm_bindgen::closure::Closure<dyn FnMut()>>>;
+
+impl FrameCounter {
+    /// Starts counting.
+    pub fn start() -> Self {
+        let frames = Rc::new(Cell::new(0u32));
+        let running = Rc::new(Cell::new(true));
+        let callback: Rc<FrameCallback> = Rc::default();
+        let request = |callback: &FrameCallback| {
+            if let Some(closure) = callback.borrow().as_ref() {
+                let _ = web_sys::window()
+                    .expect("window")
+                    .request_animation_frame(closure.as_ref().unchecked_ref());
+            }
+        };
+        {
+            let (frames, running, again) = (frames.clone(), running.clone(), callback.clone());
+            *callback.borrow_mut() = Some(leptos::wasm_bindgen::closure::Closure::new(move || {
+                frames.set(frames.get() + 1);
+                if running.get() {
+                    request(&again);
+                }
+            }));
+        }
+        request(&callback);
+        Self {
+            frames,
+            running,
+            _callback: callback,
+        }
+    }
+
+    /// Frames so far.
+    pub fn count(&self) -> u32 {
+        self.frames.get()
+    }
+}
+
+impl Drop for FrameCounter {
+    fn drop(&mut self) {
+        self.running.set(false);
+    }
+}
