@@ -123,6 +123,17 @@ fn value_extent(lines: &[Line<'_>], from_ms: f64, to_ms: f64) -> Option<(f64, f6
         })
 }
 
+/// The line width in device pixels. A line with more points than pixel columns is a band of
+/// min/max strokes: one device pixel draws the same band, and canvas rasterisers draw such
+/// hairlines several times faster than wider strokes. Sparser lines get a comfortable width.
+pub fn stroke_width(points: usize, columns: usize, scale: f64) -> u32 {
+    if points > columns {
+        1
+    } else {
+        (1.75 * scale).round().max(1.0) as u32
+    }
+}
+
 /// Draws the chart onto `backend`, filling it entirely.
 pub fn draw_chart<DB: DrawingBackend>(
     backend: DB,
@@ -195,7 +206,8 @@ fn draw<DB: DrawingBackend>(
         .set_all_tick_mark_size((4.0 * scale) as i32)
         .draw()?;
 
-    let stroke = (1.75 * scale).round().max(1.0) as u32;
+    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+    let columns = usize::try_from(x_pixels.end - x_pixels.start).unwrap_or(0);
     let mut points_drawn = 0;
     for line in request.lines {
         let colour = theme.series_colour(line.colour);
@@ -206,6 +218,7 @@ fn draw<DB: DrawingBackend>(
             .map(|p| (p.time_ms, p.value))
             .collect();
         points_drawn += points.len();
+        let stroke = stroke_width(points.len(), columns, scale);
         if points.len() == 1 {
             // A single point has no line: show it as a dot.
             chart.draw_series(
@@ -218,7 +231,6 @@ fn draw<DB: DrawingBackend>(
         }
     }
 
-    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
     if extent.is_none() {
         let centre = (
             (x_pixels.start + x_pixels.end) / 2,

@@ -1,5 +1,6 @@
 //! Thin wrappers over browser services the logic layers need as plain values.
 
+pub mod canvas_backend;
 pub mod clock;
 pub mod css;
 pub mod download;

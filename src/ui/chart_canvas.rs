@@ -11,13 +11,13 @@ use crate::chart::window::TimeWindow;
 use crate::feeds::decimate::decimate;
 use crate::feeds::series::Sample;
 use crate::feeds::store::FeedStore;
+use crate::platform::canvas_backend::ChartCanvasBackend;
 use crate::platform::css::{prefers_dark, root_custom_property};
 use crate::platform::frame::FrameScheduler;
 use crate::platform::local_zone::BrowserZone;
 use crate::platform::resize::SizeWatcher;
 use crate::service::incoming::FeedRef;
 use leptos::prelude::*;
-use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -315,7 +315,7 @@ fn draw_on(
         Some(_) => format!("No numbers in the last {}", window.label()),
         None => "No numbers yet".to_owned(),
     };
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+    let backend = ChartCanvasBackend::new(canvas)
         .ok_or_else(|| "this browser gave the chart no 2D canvas".to_owned())?;
     let frame = draw_chart(
         backend,
