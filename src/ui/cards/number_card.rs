@@ -28,15 +28,14 @@ pub fn NumberCard(id: u32) -> impl IntoView {
         let now = glance.with(|g| g.as_ref().map(|g| g.at_ms))?;
         store.with(|store| {
             let series = store.get(&feed)?;
+            // A young feed's line spans the card instead of hugging its right edge.
+            let from = series
+                .time_span()
+                .map_or(now, |(oldest, _)| oldest)
+                .max(now - SPARKLINE_MS);
             let mut points = Vec::new();
-            decimate(
-                series.window(now - SPARKLINE_MS, now),
-                now - SPARKLINE_MS,
-                now,
-                60,
-                &mut points,
-            );
-            sparkline_points(&points, now - SPARKLINE_MS, now)
+            decimate(series.window(from, now), from, now, 60, &mut points);
+            sparkline_points(&points, from, now)
         })
     });
 
