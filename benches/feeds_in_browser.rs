@@ -3,15 +3,13 @@
 //! done. Run with `dev/bench`.
 #![cfg(target_arch = "wasm32")]
 
-use feedboard::chart::draw::{draw_chart, ChartRequest, Line};
-use feedboard::chart::theme::ChartTheme;
+use feedboard::chart::draw::Line;
 use feedboard::feeds::decimate::decimate;
 use feedboard::feeds::series::Sample;
 use feedboard::feeds::store::{FeedStore, StoreLimits};
-use feedboard::platform::canvas_backend::ChartCanvasBackend;
-use feedboard::platform::local_zone::BrowserZone;
 use feedboard::service::incoming::{FeedRef, FeedUpdate};
 use feedboard::service::value::{Datum, Value};
+use feedboard::ui::chart_canvas::draw_lines;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
 use wasm_bindgen_test::*;
@@ -72,7 +70,6 @@ fn redraw(
     to_ms: f64,
     decimated: bool,
 ) -> (f64, usize) {
-    let theme = ChartTheme::default();
     let start = now_ms();
     let mut reduced = Vec::new();
     let points: &[Sample] = if decimated {
@@ -87,19 +84,12 @@ fn redraw(
     } else {
         series
     };
-    let lines = [Line { points, colour: 0 }];
-    let backend = ChartCanvasBackend::new(canvas).expect("backend");
-    draw_chart(
-        backend,
-        &ChartRequest {
-            from_ms,
-            to_ms,
-            lines: &lines,
-            theme: &theme,
-            scale: 1.0,
-            zone: &BrowserZone,
-            empty_message: "",
-        },
+    draw_lines(
+        canvas,
+        &[Line { points, colour: 0 }],
+        (from_ms, to_ms),
+        1.0,
+        "",
     )
     .expect("drawn");
     finish(canvas);

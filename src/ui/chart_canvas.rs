@@ -310,26 +310,44 @@ fn draw_on(
         .enumerate()
         .map(|(colour, points)| Line { points, colour })
         .collect();
-    let theme = ChartTheme::from_css(root_custom_property);
     let empty_message = match window.duration_ms() {
         Some(_) => format!("No numbers in the last {}", window.label()),
         None => "No numbers yet".to_owned(),
     };
+    let frame = draw_lines(
+        canvas,
+        &lines,
+        (from_ms, to_ms),
+        pixel_ratio,
+        &empty_message,
+    )?;
+    Ok(Some(Drawn { frame, pixel_ratio }))
+}
+
+/// Draws `lines` (already decimated) over `range` on `canvas`, in the page's colours and
+/// the reader's time zone.
+pub fn draw_lines(
+    canvas: &web_sys::HtmlCanvasElement,
+    lines: &[Line<'_>],
+    (from_ms, to_ms): (f64, f64),
+    pixel_ratio: f64,
+    empty_message: &str,
+) -> Result<PlotFrame, String> {
+    let theme = ChartTheme::from_css(root_custom_property);
     let backend = ChartCanvasBackend::new(canvas)
         .ok_or_else(|| "this browser gave the chart no 2D canvas".to_owned())?;
-    let frame = draw_chart(
+    draw_chart(
         backend,
         &ChartRequest {
             from_ms,
             to_ms,
-            lines: &lines,
+            lines,
             theme: &theme,
             scale: pixel_ratio,
             zone: &BrowserZone,
-            empty_message: &empty_message,
+            empty_message,
         },
-    )?;
-    Ok(Some(Drawn { frame, pixel_ratio }))
+    )
 }
 
 /// The read-out at `time_ms`: each feed's nearest number inside the drawn window.
