@@ -3,11 +3,13 @@
 use crate::feeds::store::StoreLimits;
 use crate::mqtt::QoS;
 use crate::service::ServiceKind;
+use crate::ui::budget_handle::BudgetHandle;
 use crate::ui::connection_panel::ConnectionPanel;
 use crate::ui::dashboard_view::DashboardView;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::feeds_panel::FeedsPanel;
 use crate::ui::message_log_panel::MessageLogPanel;
+use crate::ui::monitor_panel::{LimitBadge, MonitorPanel};
 use crate::ui::mqtt_handle::{ConnectionSettings, MqttHandle};
 use crate::ui::page_clock::PageClock;
 use crate::ui::status_badge::StatusBadge;
@@ -58,7 +60,9 @@ pub fn App(
     provide_context(PageClock::start());
     let feeds = feeds.unwrap_or_else(|| FeedsHandle::new(StoreLimits::default()));
     provide_context(feeds);
-    let mqtt = MqttHandle::new(feeds);
+    let budget = BudgetHandle::new();
+    provide_context(budget);
+    let mqtt = MqttHandle::new(feeds, budget);
     mqtt.reconnect_promptly();
     provide_context(mqtt);
     let initial = ConnectionSettings {
@@ -78,11 +82,13 @@ pub fn App(
         <header class="topbar">
             <h1>"Feedboard"</h1>
             <StatusBadge />
+            <LimitBadge />
         </header>
         <main class="layout">
             <div class="sidebar">
                 <ConnectionPanel initial=initial />
                 <SubscriptionsPanel />
+                <MonitorPanel />
             </div>
             <div class="main-column">
                 <DashboardView />

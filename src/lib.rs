@@ -1,9 +1,10 @@
 //! Feedboard: a live dashboard for MQTT feeds that runs entirely in the browser.
 //!
-//! The logic layers (`mqtt`, `service`, `feeds`, `chart`, `dashboard`, `time`) are plain Rust and tested natively; only
+//! The logic layers (`mqtt`, `service`, `budget`, `feeds`, `chart`, `dashboard`, `time`) are plain Rust and tested natively; only
 //! `transport`, `platform`, `ui` and `app` touch the browser.
 
 pub mod app;
+pub mod budget;
 pub mod chart;
 pub mod dashboard;
 pub mod feeds;

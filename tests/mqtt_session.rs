@@ -382,6 +382,121 @@ fn unacknowledged_publishes_are_resent_with_dup_in_order_after_reconnect() {
     );
 }
 
+/// The (packet id, DUP, payload) of each PUBLISH in `packets`.
+fn publishes(packets: &[Vec<u8>]) -> Vec<(u16, bool, Vec<u8>)> {
+    packets
+        .iter()
+        .filter_map(|bytes| match decode(bytes) {
+            Packet::Publish(p) => match p.qospid {
+                QosPid::AtLeastOnce(id) => Some((id.get(), p.dup, p.payload.to_vec())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn held_resends_leave_one_at_a_time_in_order_and_new_publishes_queue_behind_them() {
+    let mut session = connected_session(SessionConfig {
+        hold_resends: true,
+        ..config()
+    });
+    let first = session
+        .publish(at(1), "t", b"1", QoS::AtLeastOnce, false)
+        .unwrap();
+    let second = session
+        .publish(at(1), "t", b"2", QoS::AtLeastOnce, false)
+        .unwrap();
+    sent(&mut session);
+    session.handle_transport_closed(at(1), "lost".into());
+    events(&mut session);
+    session.handle_transport_open(at(3));
+    sent(&mut session);
+    session.handle_bytes(at(3), &connack(0));
+    assert!(
+        publishes(&sent(&mut session)).is_empty(),
+        "nothing resent by itself"
+    );
+    let held: Vec<u16> = session.held_publishes().map(|p| p.packet_id).collect();
+    assert_eq!(held, vec![first.unwrap(), second.unwrap()]);
+    // A publish made now waits behind the held ones instead of overtaking them.
+    let third = session
+        .publish(at(4), "t", b"3", QoS::AtLeastOnce, false)
+        .unwrap();
+    assert!(publishes(&sent(&mut session)).is_empty());
+    let mut order = Vec::new();
+    while let Some(id) = session.transmit_held(at(5)) {
+        order.extend(publishes(&sent(&mut session)));
+        assert_eq!(Some(id), order.last().map(|p| p.0));
+    }
+    assert_eq!(
+        order,
+        vec![
+            (first.unwrap(), true, b"1".to_vec()),
+            (second.unwrap(), true, b"2".to_vec()),
+            (third.unwrap(), false, b"3".to_vec()),
+        ]
+    );
+    // With nothing held, a publish goes at once again.
+    session
+        .publish(at(6), "t", b"4", QoS::AtLeastOnce, false)
+        .unwrap();
+    assert_eq!(publishes(&sent(&mut session)).len(), 1);
+}
+
+#[test]
+fn a_deferred_attempt_comes_due_when_asked_and_not_before() {
+    let mut session = Session::new(config());
+    session.defer_reconnect(at(0), at(10));
+    assert!(matches!(
+        events(&mut session).as_slice(),
+        [Event::ReconnectScheduled { delay, .. }] if *delay == Duration::from_secs(10)
+    ));
+    assert_eq!(session.poll_timeout(), Some(at(10)));
+    session.handle_timeout(at(9));
+    assert!(events(&mut session).is_empty());
+    session.handle_timeout(at(10));
+    assert_eq!(events(&mut session), vec![Event::ReconnectDue]);
+}
+
+#[test]
+fn a_refused_subscription_is_not_renewed_until_asked_for_again() {
+    let mut session = connected_session(config());
+    session.subscribe("ok", QoS::AtMostOnce).unwrap();
+    session.subscribe("theirs/f/x", QoS::AtMostOnce).unwrap();
+    sent(&mut session);
+    session.mark_refused("theirs/f/x");
+    session.handle_transport_closed(at(1), "lost".into());
+    events(&mut session);
+    session.handle_transport_open(at(10));
+    sent(&mut session);
+    session.handle_bytes(at(10), &connack(0));
+    let renewed: Vec<String> = sent(&mut session)
+        .iter()
+        .filter_map(|bytes| match decode(bytes) {
+            Packet::Subscribe(s) => Some(
+                s.topics
+                    .iter()
+                    .map(|t| t.topic_path.clone())
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(renewed, vec!["ok".to_owned()]);
+    assert_eq!(
+        session.subscriptions().get("theirs/f/x").map(|s| s.status),
+        Some(SubscriptionStatus::Refused)
+    );
+    session.subscribe("theirs/f/x", QoS::AtMostOnce).unwrap();
+    assert!(matches!(
+        decode(&sent(&mut session)[0]),
+        Packet::Subscribe(_)
+    ));
+}
+
 #[test]
 fn subscriptions_are_renewed_on_every_new_connection() {
     let mut session = connected_session(config());

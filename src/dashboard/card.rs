@@ -17,16 +17,41 @@ pub enum CardKind {
     Text,
     /// The latest locations with their values.
     Location,
+    /// A switch that publishes its on or off value.
+    Toggle,
+    /// A push button: a value when pressed (and another when let go, if set).
+    Button,
+    /// A slider between a minimum and a maximum.
+    Slider,
+    /// A number typed and sent.
+    NumberInput,
+    /// Text typed and sent.
+    TextInput,
+    /// A colour picker sending `#rrggbb`.
+    Colour,
+    /// A ThingSpeak channel's fields edited together and sent as one channel update.
+    ChannelForm,
 }
 
 impl CardKind {
     /// Every kind, in menu order, with a stable id and a label.
-    pub const ALL: [(CardKind, &'static str, &'static str); 5] = [
+    pub const ALL: [(CardKind, &'static str, &'static str); 12] = [
         (CardKind::Chart, "chart", "Chart"),
         (CardKind::Number, "number", "Big number"),
         (CardKind::Gauge, "gauge", "Gauge"),
         (CardKind::Text, "text", "Text stream"),
         (CardKind::Location, "location", "Location"),
+        (CardKind::Toggle, "toggle", "Toggle switch"),
+        (CardKind::Button, "button", "Push button"),
+        (CardKind::Slider, "slider", "Slider"),
+        (CardKind::NumberInput, "number-input", "Number input"),
+        (CardKind::TextInput, "text-input", "Text input"),
+        (CardKind::Colour, "colour", "Colour picker"),
+        (
+            CardKind::ChannelForm,
+            "channel-form",
+            "ThingSpeak channel form",
+        ),
     ];
 
     /// The kind with id `id`.
@@ -57,9 +82,59 @@ impl CardKind {
         }
     }
 
+    /// Whether the card publishes (a control) rather than only shows.
+    pub fn is_control(self) -> bool {
+        matches!(
+            self,
+            Self::Toggle
+                | Self::Button
+                | Self::Slider
+                | Self::NumberInput
+                | Self::TextInput
+                | Self::Colour
+                | Self::ChannelForm
+        )
+    }
+
     /// Whether the kind can show several feeds at once.
     pub fn takes_several_feeds(self) -> bool {
         self == Self::Chart
+    }
+}
+
+/// What a control sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlSettings {
+    /// A toggle's value when on.
+    pub on_value: String,
+    /// A toggle's value when off.
+    pub off_value: String,
+    /// A button's value when pressed.
+    pub press_value: String,
+    /// A button's value when let go; empty sends nothing.
+    pub release_value: String,
+    /// Slider and number input range and step.
+    pub min: f64,
+    /// See `min`.
+    pub max: f64,
+    /// See `min`.
+    pub step: f64,
+    /// QoS of the publishes (the service may allow only 0).
+    pub qos: u8,
+}
+
+impl Default for ControlSettings {
+    fn default() -> Self {
+        Self {
+            on_value: "ON".to_owned(),
+            off_value: "OFF".to_owned(),
+            press_value: "1".to_owned(),
+            release_value: String::new(),
+            min: 0.0,
+            max: 100.0,
+            step: 1.0,
+            qos: 0,
+        }
     }
 }
 
@@ -80,6 +155,8 @@ pub struct Card {
     pub window: TimeWindow,
     /// Gauge range; `None` follows the values seen.
     pub gauge_range: Option<(f64, f64)>,
+    /// What a control sends.
+    pub control: ControlSettings,
 }
 
 impl Card {
@@ -93,6 +170,7 @@ impl Card {
             unit: String::new(),
             window: TimeWindow::default(),
             gauge_range: None,
+            control: ControlSettings::default(),
         }
     }
 

@@ -77,6 +77,20 @@ impl Outbox {
         }
     }
 
+    /// Marks the entry with `packet_id` as sent (its next transmission carries DUP).
+    pub fn mark_sent(&mut self, packet_id: u16) {
+        if let Some(entry) = self.entries.iter_mut().find(|e| e.packet_id == packet_id) {
+            if let Stage::AwaitingAck { sent } = &mut entry.stage {
+                *sent = true;
+            }
+        }
+    }
+
+    /// The entry with `packet_id`.
+    pub fn get(&self, packet_id: u16) -> Option<&OutgoingPublish> {
+        self.entries.iter().find(|e| e.packet_id == packet_id)
+    }
+
     /// Removes and returns the entry with `packet_id` if it is in `expected_qos` at `stage`.
     /// An acknowledgement that matches nothing is ignored by the caller: after a page reload or a
     /// broker-side session, stray acknowledgements are normal.

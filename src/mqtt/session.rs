@@ -46,6 +46,10 @@ pub struct SessionConfig {
     pub reconnect: Option<ReconnectPolicy>,
     /// Seeds the reconnect jitter (give each tab or device its own).
     pub random_seed: u64,
+    /// Keep unacknowledged publishes back after a reconnect until [`Session::transmit_held`]
+    /// releases them one by one (so a rate budget can pace them); publishes made meanwhile
+    /// queue behind them. Off: they are all sent again at once.
+    pub hold_resends: bool,
 }
 
 impl Default for SessionConfig {
@@ -61,6 +65,7 @@ impl Default for SessionConfig {
             max_incoming_packet: 4 * 1024 * 1024,
             reconnect: Some(ReconnectPolicy::default()),
             random_seed: 0,
+            hold_resends: false,
         }
     }
 }
@@ -209,6 +214,8 @@ pub struct Session {
     pending_subscribes: BTreeMap<u16, Vec<String>>,
     pending_unsubscribes: BTreeMap<u16, Vec<String>>,
     outbox: Outbox,
+    /// Outbox publishes not yet sent on this connection, in order (with `hold_resends`).
+    held: VecDeque<u16>,
     /// QoS 2 packet ids received but not yet released by PUBREL.
     inbound_unreleased: BTreeSet<u16>,
     backoff: Option<Backoff>,
@@ -233,6 +240,7 @@ impl Session {
             pending_subscribes: BTreeMap::new(),
             pending_unsubscribes: BTreeMap::new(),
             outbox: Outbox::default(),
+            held: VecDeque::new(),
             inbound_unreleased: BTreeSet::new(),
             backoff,
             reconnect_at: None,
@@ -265,11 +273,50 @@ impl Session {
         &self.outbox
     }
 
+    /// Publishes waiting for [`Session::transmit_held`], oldest first.
+    pub fn held_publishes(&self) -> impl Iterator<Item = &OutgoingPublish> {
+        self.held.iter().filter_map(|id| self.outbox.get(*id))
+    }
+
+    /// Sends the oldest held publish (with DUP if it went out before); returns its packet id.
+    pub fn transmit_held(&mut self, now: Instant) -> Option<u16> {
+        if !self.is_connected() {
+            return None;
+        }
+        let id = self.held.pop_front()?;
+        if let Some(bytes) = self.outbox.get(id).and_then(|e| encode_outgoing(e).ok()) {
+            self.queue_at(now, bytes);
+            self.outbox.mark_sent(id);
+        }
+        Some(id)
+    }
+
+    /// Marks `filter` refused (the service said so after granting it): it is not renewed on
+    /// reconnect until subscribed to again.
+    pub fn mark_refused(&mut self, filter: &str) {
+        self.subscriptions
+            .set_status(filter, SubscriptionStatus::Refused);
+    }
+
     /// Forgets a scheduled reconnect, because the caller is opening a transport now (the user
     /// pressed "reconnect now", or the network came back). If that transport fails, the failure
     /// is reported and the next attempt scheduled as usual.
     pub fn cancel_reconnect(&mut self) {
         self.reconnect_at = None;
+    }
+
+    /// Puts the next connection attempt off until `until` (a rate budget asks for it), and
+    /// says so with [`Event::ReconnectScheduled`]. The transport must not be open.
+    pub fn defer_reconnect(&mut self, now: Instant, until: Instant) {
+        if self.link.is_some() {
+            return;
+        }
+        self.reconnect_at = Some(until);
+        let attempt = self.backoff.as_ref().map_or(0, Backoff::attempts);
+        self.events.push_back(Event::ReconnectScheduled {
+            delay: until.saturating_since(now),
+            attempt,
+        });
     }
 
     /// When the next reconnect attempt is due, while waiting for one.
@@ -461,7 +508,11 @@ impl Session {
         };
         // Encode first, so a publish that can never be sent is refused now, not on reconnect.
         let bytes = encode_outgoing(&entry)?;
-        if self.is_connected() {
+        if self.is_connected() && !self.held.is_empty() {
+            // Older publishes wait for release: this one keeps its place behind them.
+            self.held.push_back(packet_id);
+            self.outbox.push(entry);
+        } else if self.is_connected() {
             self.queue_at(now, bytes);
             self.outbox.push(OutgoingPublish {
                 stage: Stage::AwaitingAck { sent: true },
@@ -516,6 +567,7 @@ impl Session {
 
     fn close(&mut self, now: Instant, reason: DisconnectReason) {
         self.link = None;
+        self.held.clear();
         self.reader.clear();
         self.pending_subscribes.clear();
         self.pending_unsubscribes.clear();
@@ -667,18 +719,33 @@ impl Session {
             self.inbound_unreleased.clear();
         }
         self.events.push_back(Event::Connected { session_present });
-        let resend: Vec<Vec<u8>> = self
-            .outbox
-            .iter()
-            .filter_map(|entry| encode_outgoing(entry).ok())
-            .collect();
-        for bytes in resend {
-            self.queue_at(now, bytes);
+        if self.config.hold_resends {
+            // PUBRELs cost nothing and finish exchanges: they go now. PUBLISHes wait.
+            let mut releases = Vec::new();
+            for entry in self.outbox.iter() {
+                match entry.stage {
+                    Stage::AwaitingAck { .. } => self.held.push_back(entry.packet_id),
+                    Stage::AwaitingComplete => releases.extend(encode_outgoing(entry).ok()),
+                }
+            }
+            for bytes in releases {
+                self.queue_at(now, bytes);
+            }
+        } else {
+            let resend: Vec<Vec<u8>> = self
+                .outbox
+                .iter()
+                .filter_map(|entry| encode_outgoing(entry).ok())
+                .collect();
+            for bytes in resend {
+                self.queue_at(now, bytes);
+            }
+            self.outbox.mark_all_sent();
         }
-        self.outbox.mark_all_sent();
         let wanted: Vec<(String, QoS)> = self
             .subscriptions
             .iter()
+            .filter(|s| s.status != SubscriptionStatus::Refused)
             .map(|s| (s.filter.clone(), s.requested))
             .collect();
         if !wanted.is_empty() {

@@ -12,7 +12,9 @@ pub enum SubscriptionStatus {
     Pending,
     /// Granted at this QoS (which may be lower than the one requested).
     Granted(QoS),
-    /// The broker refused it (SUBACK return code 0x80).
+    /// The broker or the service refused it (SUBACK return code 0x80, or a service notice).
+    /// It stays refused across reconnects and is not renewed: asking again for what was
+    /// refused is how accounts get banned. Subscribing to it again asks afresh.
     Refused,
 }
 
@@ -58,10 +60,12 @@ impl Subscriptions {
         }
     }
 
-    /// Marks every subscription pending, as at the start of a new connection.
+    /// Marks every subscription not refused pending, as at the start of a new connection.
     pub fn reset_all(&mut self) {
         for entry in self.by_filter.values_mut() {
-            entry.status = SubscriptionStatus::Pending;
+            if entry.status != SubscriptionStatus::Refused {
+                entry.status = SubscriptionStatus::Pending;
+            }
         }
     }
 

@@ -7,3 +7,4 @@ pub mod download;
 pub mod frame;
 pub mod local_zone;
 pub mod resize;
+pub mod shared_budget;

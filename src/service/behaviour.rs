@@ -1,13 +1,26 @@
 //! What a connection does differently for each service: subscriptions it makes by itself,
 //! follow-ups after a subscription, and publishes it refuses before they reach the service.
 
-use super::adafruit_topic::AdafruitTopic;
+use super::adafruit_payload::{decode_group_csv, decode_group_json};
+use super::adafruit_topic::{AdafruitTopic, Format};
 use super::descriptor::{ServiceDescriptor, ServiceKind};
 use super::feed_key::{validate_feed_key, validate_group_key};
+use super::incoming::FeedRef;
+use super::thingspeak::ThingSpeakTopic;
+
 use crate::mqtt::QoS;
 
 /// The payload Adafruit's libraries send to a `/get` topic.
 pub const GET_PAYLOAD: &[u8] = b"\0";
+
+/// What one publish counts toward the service's limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublishCost {
+    /// Data points (a group publish counts one per feed in it; a `/get` none).
+    pub data_points: u32,
+    /// The channel whose update it is, where the service counts channels.
+    pub channel: Option<u64>,
+}
 
 /// A service's behaviour for one logged-in user.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,12 +60,66 @@ impl ServiceBehaviour {
 
     /// What to publish once a subscription to `filter` is granted: on Adafruit IO, the feed's
     /// or group's `/get` topic, so its last value shows at once (the service has no retain).
+    /// Only for the user's own feeds: a `/get` on another user's feed may be refused, and each
+    /// refusal counts toward a ban.
     pub fn after_subscribed(&self, filter: &str) -> Option<(String, &'static [u8])> {
         if !self.descriptor.last_value_on_get || filter.contains(['+', '#']) {
             return None;
         }
-        let get = AdafruitTopic::parse(filter)?.get_topic()?;
-        Some((get.to_string(), GET_PAYLOAD))
+        let topic = AdafruitTopic::parse(filter)?;
+        if !self.owns(&topic) {
+            return None;
+        }
+        Some((topic.get_topic()?.to_string(), GET_PAYLOAD))
+    }
+
+    /// Whether following `feed` by itself is safe: on Adafruit IO only the user's own feeds
+    /// (another user's may not be shared, and a refused subscription counts toward a ban).
+    pub fn may_follow(&self, feed: &FeedRef) -> bool {
+        match (self.descriptor.kind, feed) {
+            (ServiceKind::AdafruitIo, FeedRef::Adafruit { owner, .. }) => {
+                self.username.as_deref() == Some(owner.as_str())
+            }
+            (ServiceKind::AdafruitIo, _) => false,
+            _ => true,
+        }
+    }
+
+    fn owns(&self, topic: &AdafruitTopic) -> bool {
+        let owner = match topic {
+            AdafruitTopic::Feed { owner, .. } | AdafruitTopic::Group { owner, .. } => owner,
+            _ => return false,
+        };
+        self.username.as_deref() == Some(owner.as_str())
+    }
+
+    /// What publishing `payload` on `topic` costs in the service's limits: Adafruit IO counts a
+    /// data point per feed (a group publish one per feed in it; a `/get` none), ThingSpeak an
+    /// update of the channel.
+    pub fn publish_cost(&self, topic: &str, payload: &[u8]) -> PublishCost {
+        let (data_points, channel) = match self.descriptor.kind {
+            ServiceKind::AdafruitIo => match AdafruitTopic::parse(topic) {
+                Some(AdafruitTopic::FeedGet { .. } | AdafruitTopic::GroupGet { .. }) => (0, None),
+                Some(AdafruitTopic::Group { format, .. }) => {
+                    let text = String::from_utf8_lossy(payload);
+                    let entries = match format {
+                        Format::Csv => decode_group_csv(&text).len(),
+                        Format::Plain | Format::Json => decode_group_json(&text).len(),
+                    };
+                    (u32::try_from(entries.max(1)).unwrap_or(u32::MAX), None)
+                }
+                _ => (1, None),
+            },
+            ServiceKind::ThingSpeak => {
+                let channel = ThingSpeakTopic::parse(topic).map(|t| t.channel());
+                (1, channel)
+            }
+            ServiceKind::Generic => (1, None),
+        };
+        PublishCost {
+            data_points,
+            channel,
+        }
     }
 
     /// Checks an outgoing publish against the service: QoS, retain, size, and (Adafruit IO)
@@ -122,10 +189,55 @@ mod tests {
             Some("maker/groups/garden/get".to_string())
         );
         assert_eq!(io.after_subscribed("maker/f/#"), None);
+        assert_eq!(
+            io.after_subscribed("someone-else/feeds/lamp"),
+            None,
+            "another user's feed may refuse a /get"
+        );
+        assert!(io.may_follow(&FeedRef::Adafruit {
+            owner: "maker".into(),
+            key: "lamp".into()
+        }));
+        assert!(!io.may_follow(&FeedRef::Adafruit {
+            owner: "someone-else".into(),
+            key: "lamp".into()
+        }));
         assert_eq!(io.after_subscribed("maker/throttle"), None);
         assert_eq!(io.after_subscribed("time/seconds"), None);
         let ts = ServiceBehaviour::new(ServiceKind::ThingSpeak, None);
         assert_eq!(ts.after_subscribed("channels/7/subscribe"), None);
+    }
+
+    #[test]
+    fn publishes_cost_what_the_service_counts() {
+        let io = ServiceBehaviour::new(ServiceKind::AdafruitIo, Some("maker"));
+        let cost = |b: &ServiceBehaviour, topic: &str, payload: &[u8]| {
+            let cost = b.publish_cost(topic, payload);
+            (cost.data_points, cost.channel)
+        };
+        assert_eq!(cost(&io, "maker/feeds/temp", b"21"), (1, None));
+        assert_eq!(cost(&io, "maker/f/temp/get", b"\0"), (0, None));
+        assert_eq!(
+            cost(
+                &io,
+                "maker/groups/garden",
+                br#"{"feeds":{"a":"1","b":"2","c":"3"}}"#
+            ),
+            (3, None)
+        );
+        assert_eq!(
+            cost(&io, "maker/groups/garden/csv", b"a,1\nb,2\n"),
+            (2, None)
+        );
+        let ts = ServiceBehaviour::new(ServiceKind::ThingSpeak, None);
+        assert_eq!(
+            cost(&ts, "channels/7/publish", b"field1=1&field2=2"),
+            (1, Some(7))
+        );
+        assert_eq!(
+            cost(&ts, "channels/7/publish/fields/field3", b"4"),
+            (1, Some(7))
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod behaviour;
 pub mod descriptor;
 pub mod feed_key;
 pub mod incoming;
+pub mod outgoing;
 pub mod thingspeak;
 pub mod value;
 

@@ -7,11 +7,16 @@ use crate::mqtt::{
     CommandError, DisconnectReason, Event, QoS, Session, SessionConfig, Subscription,
 };
 use crate::platform::clock;
+use crate::time::Instant;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 type EventSink = Rc<dyn Fn(Event)>;
+
+/// Asked before each connection attempt with the number of subscriptions it will renew:
+/// `None` lets it go, `Some(until)` puts it off (a rate budget is spent).
+pub type ConnectGate = Rc<dyn Fn(Instant, u32) -> Option<Instant>>;
 
 struct Inner {
     session: Session,
@@ -20,6 +25,7 @@ struct Inner {
     socket_open: bool,
     timer: Option<Timeout>,
     sink: EventSink,
+    gate: Option<ConnectGate>,
 }
 
 /// A browser MQTT client: one session, reconnected by calling [`MqttClient::connect`] again.
@@ -40,8 +46,52 @@ impl MqttClient {
                 socket_open: false,
                 timer: None,
                 sink: Rc::new(sink),
+                gate: None,
             })),
         }
+    }
+
+    /// Sets the gate every connection attempt passes first.
+    pub fn set_connect_gate(&self, gate: ConnectGate) {
+        if let Ok(mut inner) = self.inner.try_borrow_mut() {
+            inner.gate = Some(gate);
+        }
+    }
+
+    /// Publishes waiting to be sent again after a reconnect (with `hold_resends`), oldest
+    /// first, as (topic, payload).
+    pub fn held_publishes(&self) -> Vec<(String, Vec<u8>)> {
+        self.inner
+            .try_borrow()
+            .map(|inner| {
+                inner
+                    .session
+                    .held_publishes()
+                    .map(|p| (p.topic.clone(), p.payload.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Sends the oldest held publish again; see [`Session::transmit_held`].
+    pub fn transmit_held(&self) -> Option<u16> {
+        let sent = self
+            .with_session(|session| session.transmit_held(clock::now()))
+            .flatten();
+        pump(&self.inner);
+        sent
+    }
+
+    /// Marks `filter` refused by the service; see [`Session::mark_refused`].
+    pub fn mark_refused(&self, filter: &str) {
+        self.with_session(|session| session.mark_refused(filter));
+    }
+
+    /// Whether the broker has accepted the connection.
+    pub fn is_connected(&self) -> bool {
+        self.inner
+            .try_borrow()
+            .is_ok_and(|inner| inner.session.state() == crate::mqtt::ConnectionState::Connected)
     }
 
     /// Opens the WebSocket; CONNECT follows when it is open. Also serves as "reconnect now".
@@ -195,6 +245,28 @@ fn pump(inner: &Rc<RefCell<Inner>>) {
 /// retrying, so that failure is reported without scheduling a reconnect.
 fn open_socket(inner: &Rc<RefCell<Inner>>) {
     let weak = Rc::downgrade(inner);
+    let gate = inner.try_borrow().ok().and_then(|state| {
+        let renewals = state
+            .session
+            .subscriptions()
+            .iter()
+            .filter(|s| s.status != crate::mqtt::SubscriptionStatus::Refused)
+            .count();
+        Some((
+            state.gate.clone()?,
+            u32::try_from(renewals).unwrap_or(u32::MAX),
+        ))
+    });
+    if let Some((gate, renewals)) = gate {
+        let now = clock::now();
+        if let Some(until) = gate(now, renewals) {
+            if let Ok(mut state) = inner.try_borrow_mut() {
+                state.session.defer_reconnect(now, until);
+            }
+            pump(inner);
+            return;
+        }
+    }
     let opened = {
         let Ok(mut state) = inner.try_borrow_mut() else {
             return;

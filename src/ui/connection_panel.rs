@@ -2,7 +2,8 @@
 
 use super::mqtt_handle::{ConnectionSettings, LinkStatus, MqttHandle};
 use super::page_clock::PageClock;
-use crate::service::descriptor::{CredentialRole, ServiceDescriptor};
+use crate::budget::budgets::{BudgetSettings, PlanChoice, DEFAULT_MARGIN};
+use crate::service::descriptor::{CredentialRole, RateLimit, ServiceDescriptor};
 use crate::service::ServiceKind;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -53,6 +54,17 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
     let client_id = RwSignal::new(initial.client_id);
     let username = RwSignal::new(initial.username);
     let password = RwSignal::new(initial.password);
+    let plan = RwSignal::new(match &initial.budget.plan {
+        PlanChoice::Named(id) => id.clone(),
+        PlanChoice::Custom(_) => CUSTOM_PLAN.to_owned(),
+    });
+    let custom_rate = RwSignal::new(match &initial.budget.plan {
+        PlanChoice::Custom(limit) => limit.count.to_string(),
+        PlanChoice::Named(_) => String::new(),
+    });
+    let margin = RwSignal::new(format!("{:.0}", initial.budget.margin * 100.0));
+    let plans = move || ServiceDescriptor::of(kind()).plans;
+    let limited = move || plans().iter().any(|p| p.publish_limit.is_some());
     let active = move || {
         matches!(
             status.get(),
@@ -73,6 +85,12 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                 client_id: client_id.get_untracked(),
                 username: username.get_untracked(),
                 password: password.get_untracked(),
+                budget: budget_settings(
+                    service_of(&service.get_untracked()),
+                    &plan.get_untracked(),
+                    &custom_rate.get_untracked(),
+                    &margin.get_untracked(),
+                ),
             });
         }
     };
@@ -85,7 +103,9 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                 <select id="service" prop:disabled=active prop:value=move || service.get()
                     on:change=move |event| {
                         let value = event_target_value(&event);
-                        url.set(ServiceDescriptor::of(service_of(&value)).default_url.to_owned());
+                        let descriptor = ServiceDescriptor::of(service_of(&value));
+                        url.set(descriptor.default_url.to_owned());
+                        plan.set(descriptor.plans.first().map(|p| p.id.to_owned()).unwrap_or_default());
                         service.set(value);
                     }>
                     {SERVICES
@@ -109,6 +129,24 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                 <label for="password">{move || credential_label(kind(), CredentialRole::Password)}</label>
                 <input id="password" type="password" autocomplete="off"
                     bind:value=password prop:disabled=active />
+                <Show when=limited>
+                    <label for="plan">"Plan"</label>
+                    <select id="plan" prop:disabled=active prop:value=move || plan.get()
+                        on:change=move |event| plan.set(event_target_value(&event))>
+                        {move || plans().iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
+                        <Show when=move || kind() == ServiceKind::AdafruitIo>
+                            <option value=CUSTOM_PLAN>"Custom (Boost)"</option>
+                        </Show>
+                    </select>
+                    <Show when=move || plan.get() == CUSTOM_PLAN>
+                        <label for="custom-rate">"Data points a minute"</label>
+                        <input id="custom-rate" type="number" min="1" step="1" prop:disabled=active
+                            bind:value=custom_rate />
+                    </Show>
+                    <label for="margin">"Safety margin (%)"</label>
+                    <input id="margin" type="number" min="0" max="50" step="1" prop:disabled=active
+                        bind:value=margin />
+                </Show>
                 <div class="form-actions">
                     <button id="connect-button" type="submit" class="primary">
                         {move || if active() { "Disconnect" } else { "Connect" }}
@@ -137,6 +175,36 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The plan select's value for a rate of the user's own.
+const CUSTOM_PLAN: &str = "custom";
+
+/// The budget settings from the form: the plan (a custom rate must be a whole number above
+/// zero, else the service's default plan applies) and the margin in percent (0–50).
+fn budget_settings(
+    kind: ServiceKind,
+    plan: &str,
+    custom_rate: &str,
+    margin: &str,
+) -> BudgetSettings {
+    let margin = margin
+        .trim()
+        .parse::<f64>()
+        .map_or(DEFAULT_MARGIN, |m| m.clamp(0.0, 50.0) / 100.0);
+    let custom = custom_rate
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|rate| *rate > 0);
+    let plan = match (plan, custom) {
+        (CUSTOM_PLAN, Some(rate)) if kind == ServiceKind::AdafruitIo => {
+            PlanChoice::Custom(RateLimit::per_minute(rate))
+        }
+        (CUSTOM_PLAN, _) => PlanChoice::Named(String::new()),
+        (id, _) => PlanChoice::Named(id.to_owned()),
+    };
+    BudgetSettings { plan, margin }
 }
 
 /// "Trying again in 8 s" while waiting, "Trying again now…" once due.

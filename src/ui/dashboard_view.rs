@@ -2,6 +2,12 @@
 
 use super::cards::card_frame::DashboardCard;
 use super::feeds_handle::FeedsHandle;
+use super::mqtt_handle::LinkStatus;
+use super::mqtt_handle::MqttHandle;
+use crate::dashboard::card::CardKind;
+use crate::service::outgoing::{parse_feed, subscribe_topic, typed_name};
+use crate::service::ServiceKind;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 /// The dashboard region.
@@ -22,6 +28,7 @@ pub fn DashboardView() -> impl IntoView {
                     n => format!("{n} cards"),
                 }}</span>
             </div>
+            <AddCardForm />
             <div class="card-grid">
                 <For each=move || ids.get() key=|id| *id let:id>
                     <DashboardCard id=id />
@@ -35,5 +42,62 @@ pub fn DashboardView() -> impl IntoView {
                 </p>
             </Show>
         </section>
+    }
+}
+
+/// A card for any feed, also one that has sent nothing yet (a control for a new feed).
+#[component]
+fn AddCardForm() -> impl IntoView {
+    let feeds = expect_context::<FeedsHandle>();
+    let mqtt = expect_context::<MqttHandle>();
+    let store = feeds.store();
+    let kind = RwSignal::new(CardKind::Chart.id().to_owned());
+    let typed = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let known = Memo::new(move |_| {
+        store.with(|s| s.feeds().map(|(f, _)| typed_name(f)).collect::<Vec<_>>())
+    });
+    let placeholder = move || match mqtt.behaviour().descriptor.kind {
+        ServiceKind::AdafruitIo => "feed key, e.g. lamp",
+        ServiceKind::ThingSpeak => "channel/field, e.g. 1000/2",
+        ServiceKind::Generic => "topic, e.g. home/lamp/set",
+    };
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let behaviour = mqtt.behaviour();
+        let username = behaviour.username.clone().unwrap_or_default();
+        let Some(kind) = CardKind::from_id(&kind.get_untracked()) else {
+            return;
+        };
+        match parse_feed(behaviour.descriptor.kind, &username, &typed.get_untracked()) {
+            Ok(feed) => {
+                // A control shows its feed's state: follow the feed if nothing does yet (and
+                // the service lets this user read it).
+                let connected = mqtt.status().get_untracked() == LinkStatus::Connected;
+                if kind.is_control() && connected && behaviour.may_follow(&feed) {
+                    mqtt.follow(&subscribe_topic(&feed));
+                }
+                feeds.edit_dashboard(|board| board.add_card(kind, vec![feed]));
+                typed.set(String::new());
+                problem.set(None);
+            }
+            Err(reason) => problem.set(Some(reason)),
+        }
+    };
+    view! {
+        <form class="add-card" on:submit=on_submit>
+            <label for="add-card-kind">"New card"</label>
+            <select id="add-card-kind" prop:value=move || kind.get() on:change=move |event| kind.set(event_target_value(&event))>
+                {CardKind::ALL.iter().map(|(_, id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
+            </select>
+            <label for="add-card-feed">"for feed"</label>
+            <input id="add-card-feed" type="text" list="known-feeds" spellcheck="false"
+                placeholder=placeholder bind:value=typed />
+            <datalist id="known-feeds">
+                {move || known.get().into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
+            </datalist>
+            <button type="submit">"Add card"</button>
+            {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+        </form>
     }
 }

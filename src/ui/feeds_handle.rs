@@ -1,6 +1,6 @@
-//! The UI's handle on received data: the feed store, the message log, the dashboard, and the
-//! service notices, as signals. Messages arrive in batches, once per animation frame, so a
-//! burst of a thousand messages costs one update of each signal.
+//! The UI's handle on received data: the feed store, the message log and the dashboard, as
+//! signals. Messages arrive in batches, once per animation frame, so a burst of a thousand
+//! messages costs one update of each signal.
 
 use crate::dashboard::board::Dashboard;
 use crate::feeds::ingest::{ingest, ServiceNotice};
@@ -10,25 +10,12 @@ use crate::mqtt::Message;
 use crate::service::ServiceKind;
 use leptos::prelude::*;
 
-/// Service notices kept for the page.
-const NOTICES_KEPT: usize = 200;
-
-/// A service notice with the time it arrived.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TimedNotice {
-    /// When it arrived, ms since the Unix epoch.
-    pub at_ms: f64,
-    /// The notice.
-    pub notice: ServiceNotice,
-}
-
 /// A `Copy` handle, provided as context by the app.
 #[derive(Clone, Copy)]
 pub struct FeedsHandle {
     store: RwSignal<FeedStore>,
     log: RwSignal<MessageLog>,
     dashboard: RwSignal<Dashboard>,
-    notices: RwSignal<Vec<TimedNotice>>,
 }
 
 impl FeedsHandle {
@@ -38,32 +25,27 @@ impl FeedsHandle {
             store: RwSignal::new(FeedStore::new(limits)),
             log: RwSignal::new(MessageLog::default()),
             dashboard: RwSignal::new(Dashboard::default()),
-            notices: RwSignal::new(Vec::new()),
         }
     }
 
     /// Takes in a batch of messages received at `at_ms` from `service`, whose active
-    /// subscriptions are `filters`.
+    /// subscriptions are `filters`. Returns the service notices among them.
     pub fn ingest(
         &self,
         messages: &[Message],
         service: ServiceKind,
         filters: &[String],
         at_ms: f64,
-    ) {
+    ) -> Vec<ServiceNotice> {
         if messages.is_empty() {
-            return;
+            return Vec::new();
         }
         let filters = filters.iter().map(String::as_str);
         let mut notices = Vec::new();
         self.store.update(|store| {
             self.log.update(|log| {
                 for message in messages {
-                    if let Some(notice) =
-                        ingest(store, log, service, filters.clone(), message, at_ms)
-                    {
-                        notices.push(TimedNotice { at_ms, notice });
-                    }
+                    notices.extend(ingest(store, log, service, filters.clone(), message, at_ms));
                 }
             });
         });
@@ -79,13 +61,7 @@ impl FeedsHandle {
                 });
             }
         });
-        if !notices.is_empty() {
-            self.notices.update(|kept| {
-                kept.extend(notices);
-                let excess = kept.len().saturating_sub(NOTICES_KEPT);
-                kept.drain(..excess);
-            });
-        }
+        notices
     }
 
     /// Every feed's series.
@@ -101,11 +77,6 @@ impl FeedsHandle {
     /// The dashboard's cards.
     pub fn dashboard(&self) -> Signal<Dashboard> {
         self.dashboard.into()
-    }
-
-    /// Throttle and error notices from the service, oldest first.
-    pub fn notices(&self) -> Signal<Vec<TimedNotice>> {
-        self.notices.into()
     }
 
     /// Changes the dashboard.

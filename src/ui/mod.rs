@@ -1,5 +1,6 @@
 //! Page components, one per file, and the handles they share.
 
+pub mod budget_handle;
 pub mod cards;
 pub mod chart_canvas;
 pub mod connection_panel;
@@ -7,6 +8,7 @@ pub mod dashboard_view;
 pub mod feeds_handle;
 pub mod feeds_panel;
 pub mod message_log_panel;
+pub mod monitor_panel;
 pub mod mqtt_handle;
 pub mod page_clock;
 pub mod status_badge;

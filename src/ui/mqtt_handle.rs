@@ -4,8 +4,15 @@
 //! burst of a thousand messages costs one re-render, and no message is dropped on the way.
 //! Received messages go to the [`FeedsHandle`].
 
+use super::budget_handle::BudgetHandle;
 use super::feeds_handle::FeedsHandle;
+use crate::budget::action::Request;
+use crate::budget::budgets::{BudgetSettings, Decision, NoticeEffect};
+use crate::budget::notice::Notice;
+use crate::budget::publish_queue::PendingPublish;
+use crate::feeds::ingest::ServiceNotice;
 use crate::mqtt::reconnect::ReconnectPolicy;
+use crate::mqtt::topic::filter_matches;
 use crate::mqtt::{DisconnectReason, Event, QoS, SessionConfig, Subscription, SubscriptionStatus};
 use crate::platform::clock::wall_clock_millis;
 use crate::platform::frame::FrameScheduler;
@@ -13,6 +20,7 @@ use crate::service::behaviour::ServiceBehaviour;
 use crate::service::{ServiceDescriptor, ServiceKind};
 use crate::transport::broker_url::check_broker_url;
 use crate::transport::client::MqttClient;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -51,7 +59,7 @@ impl LinkStatus {
 }
 
 /// What the user typed into the connection form.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct ConnectionSettings {
     /// Which service the broker is.
     pub service: ServiceKind,
@@ -63,6 +71,8 @@ pub struct ConnectionSettings {
     pub username: String,
     /// Optional password; kept in memory only.
     pub password: String,
+    /// The plan and safety margin the rate budgets follow.
+    pub budget: BudgetSettings,
 }
 
 impl Default for ConnectionSettings {
@@ -73,6 +83,7 @@ impl Default for ConnectionSettings {
             client_id: String::new(),
             username: String::new(),
             password: String::new(),
+            budget: BudgetSettings::default(),
         }
     }
 }
@@ -84,6 +95,7 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("url", &self.url)
             .field("client_id", &self.client_id)
             .field("username", &self.username)
+            .field("budget", &self.budget)
             .finish_non_exhaustive()
     }
 }
@@ -101,6 +113,8 @@ impl ConnectionSettings {
                 ..ReconnectPolicy::default()
             }),
             random_seed: (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64,
+            // Resends after a reconnect are publishes too: the budgets release them.
+            hold_resends: true,
             ..SessionConfig::default()
         }
     }
@@ -113,8 +127,12 @@ pub struct MqttHandle {
     subscriptions: RwSignal<Vec<Subscription>>,
     notice: RwSignal<Option<String>>,
     client: StoredValue<Option<MqttClient>, LocalStorage>,
-    behaviour: StoredValue<ServiceBehaviour>,
-    inbox: StoredValue<Inbox, LocalStorage>,
+    behaviour: RwSignal<ServiceBehaviour>,
+    inbox: StoredValue<Option<Inbox>, LocalStorage>,
+    feeds: FeedsHandle,
+    budget: BudgetHandle,
+    /// Wakes the publish queue when a budget frees up.
+    wake: StoredValue<Option<Timeout>, LocalStorage>,
 }
 
 /// Events waiting for the next frame, each tagged with the connection attempt it came from.
@@ -127,13 +145,20 @@ struct Inbox {
 }
 
 impl MqttHandle {
-    /// A handle with no connection yet; received messages go to `feeds`.
-    pub fn new(feeds: FeedsHandle) -> Self {
-        let status = RwSignal::new(LinkStatus::Idle);
-        let subscriptions = RwSignal::new(Vec::new());
-        let notice = RwSignal::new(None);
-        let client = StoredValue::new_local(None::<MqttClient>);
-        let behaviour = StoredValue::new(ServiceBehaviour::new(ServiceKind::Generic, None));
+    /// A handle with no connection yet; received messages go to `feeds`, and every outgoing
+    /// action asks `budget` first.
+    pub fn new(feeds: FeedsHandle, budget: BudgetHandle) -> Self {
+        let handle = Self {
+            status: RwSignal::new(LinkStatus::Idle),
+            subscriptions: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(None),
+            client: StoredValue::new_local(None),
+            behaviour: RwSignal::new(ServiceBehaviour::new(ServiceKind::Generic, None)),
+            inbox: StoredValue::new_local(None),
+            feeds,
+            budget,
+            wake: StoredValue::new_local(None),
+        };
         let queue: Rc<RefCell<Vec<(u64, Event)>>> = Rc::default();
         let generation: Rc<std::cell::Cell<u64>> = Rc::default();
         let scheduler = {
@@ -142,32 +167,18 @@ impl MqttHandle {
             FrameScheduler::new(move || {
                 let events = std::mem::take(&mut *queue.borrow_mut());
                 // A frame scheduled just before the page (or a test's app) unmounted.
-                if status.is_disposed() {
+                if handle.status.is_disposed() {
                     return;
                 }
-                let signals = Signals {
-                    status,
-                    subscriptions,
-                    feeds,
-                    client,
-                    behaviour,
-                };
-                apply_events(events, generation.get(), signals);
+                handle.apply_events(events, generation.get());
             })
         };
-        let inbox = StoredValue::new_local(Inbox {
+        handle.inbox.set_value(Some(Inbox {
             queue,
             generation,
             scheduler,
-        });
-        Self {
-            status,
-            subscriptions,
-            notice,
-            client,
-            behaviour,
-            inbox,
-        }
+        }));
+        handle
     }
 
     /// The connection state.
@@ -185,17 +196,37 @@ impl MqttHandle {
         self.notice.into()
     }
 
+    /// The rate budgets every outgoing action passes through.
+    pub fn budget(&self) -> BudgetHandle {
+        self.budget
+    }
+
+    /// The service the connection is for, with its user (reactive).
+    pub fn behaviour(&self) -> ServiceBehaviour {
+        self.behaviour.get()
+    }
+
+    fn current_client(&self) -> Option<MqttClient> {
+        self.client
+            .try_with_value(|client| client.clone())
+            .flatten()
+    }
+
     /// Connects with `settings`, replacing any current connection and keeping its subscriptions.
     pub fn connect(&self, settings: &ConnectionSettings) {
         if let Err(error) = check_broker_url(&settings.url, page_is_secure()) {
             self.status.set(LinkStatus::Failed(error.to_string()));
             return;
         }
-        let previous = self.client.with_value(|client| client.clone());
-        let behaviour = ServiceBehaviour::new(settings.service, Some(settings.username.trim()));
+        let Some(inbox) = self.inbox.get_value() else {
+            return;
+        };
+        let previous = self.current_client();
+        let username = settings.username.trim();
+        let behaviour = ServiceBehaviour::new(settings.service, Some(username));
         // Subscriptions carry over only to the same account: another user's topics would be
         // refused, and on Adafruit IO refused SUBSCRIBEs count toward a ban.
-        let same_account = self.behaviour.with_value(|old| *old == behaviour);
+        let same_account = self.behaviour.with_untracked(|old| *old == behaviour);
         let carried: Vec<Subscription> = previous
             .as_ref()
             .filter(|_| same_account)
@@ -205,15 +236,25 @@ impl MqttHandle {
             self.client.set_value(None);
             previous.disconnect();
         }
-        let inbox = self.inbox.get_value();
+        self.budget
+            .configure(settings.service, Some(username), &settings.budget);
         let generation = inbox.generation.get() + 1;
         inbox.generation.set(generation);
         let client = MqttClient::new(&settings.url, settings.session_config(), move |event| {
             inbox.queue.borrow_mut().push((generation, event));
             inbox.scheduler.request();
         });
+        let budget = self.budget;
+        client.set_connect_gate(Rc::new(move |now, renewals| {
+            match budget.decide(&Request::Connect { renewals }, "connection attempt") {
+                Decision::Go => None,
+                Decision::Wait { until, .. } => Some(until),
+                // A renewal bigger than the whole budget: try once it has fully returned.
+                Decision::Refuse(_) => Some(now + std::time::Duration::from_secs(60)),
+            }
+        }));
         let automatic = behaviour.automatic_subscriptions();
-        self.behaviour.set_value(behaviour);
+        self.behaviour.set(behaviour);
         for subscription in &carried {
             let _ = client.subscribe(&subscription.filter, subscription.requested);
         }
@@ -249,9 +290,9 @@ impl MqttHandle {
         });
     }
 
-    /// Skips the wait before the next reconnect attempt.
+    /// Skips the wait before the next reconnect attempt (the connection budget still applies).
     pub fn reconnect_now(&self) {
-        if let Some(client) = self.client.with_value(|client| client.clone()) {
+        if let Some(client) = self.current_client() {
             self.status.set(LinkStatus::Connecting);
             client.connect();
         }
@@ -259,33 +300,65 @@ impl MqttHandle {
 
     /// Disconnects (or stops reconnecting); subscriptions are kept for the next connect.
     pub fn disconnect(&self) {
-        if let Some(client) = self.client.with_value(|client| client.clone()) {
+        if let Some(client) = self.current_client() {
             client.disconnect();
         }
     }
 
-    /// Subscribes to `filter` (now if connected, else on connect).
+    /// Subscribes to `filter` (now if connected and the budget allows, else on connect).
     pub fn subscribe(&self, filter: &str, qos: QoS) {
         let filter = filter.trim();
-        let result = match self.client.with_value(|client| client.clone()) {
-            Some(client) => client.subscribe(filter, qos).map(|()| client),
-            None => Err(crate::mqtt::CommandError::NotConnected),
+        let Some(client) = self.current_client() else {
+            self.notice
+                .set(Some("connect to a broker before subscribing".to_owned()));
+            return;
         };
-        match result {
-            Ok(client) => {
+        if client.is_connected() {
+            let action = format!("subscribe to {filter}");
+            match self
+                .budget
+                .decide(&Request::Subscribe { filters: 1 }, &action)
+            {
+                Decision::Go => {}
+                Decision::Wait { until, hold } => {
+                    let seconds = until
+                        .saturating_since(crate::platform::clock::now())
+                        .as_secs()
+                        + 1;
+                    self.notice.set(Some(format!(
+                        "not subscribed yet: {hold}; try again in {seconds} s"
+                    )));
+                    return;
+                }
+                Decision::Refuse(refusal) => {
+                    self.notice.set(Some(refusal.to_string()));
+                    return;
+                }
+            }
+        }
+        match client.subscribe(filter, qos) {
+            Ok(()) => {
                 self.notice.set(None);
                 self.subscriptions.set(client.subscriptions());
             }
-            Err(crate::mqtt::CommandError::NotConnected) => self
-                .notice
-                .set(Some("connect to a broker before subscribing".to_owned())),
             Err(error) => self.notice.set(Some(error.to_string())),
+        }
+    }
+
+    /// Subscribes to `topic` unless a subscription already covers it (a control following
+    /// its feed).
+    pub fn follow(&self, topic: &str) {
+        let covered = self
+            .subscriptions
+            .with_untracked(|subs| subs.iter().any(|s| filter_matches(&s.filter, topic)));
+        if !covered {
+            self.subscribe(topic, QoS::AtMostOnce);
         }
     }
 
     /// Unsubscribes from `filter`.
     pub fn unsubscribe(&self, filter: &str) {
-        if let Some(client) = self.client.with_value(|client| client.clone()) {
+        if let Some(client) = self.current_client() {
             if let Err(error) = client.unsubscribe(filter) {
                 self.notice.set(Some(error.to_string()));
             }
@@ -293,109 +366,214 @@ impl MqttHandle {
         }
     }
 
-    /// Publishes a message; problems are shown as the notice.
-    pub fn publish(&self, topic: &str, payload: &[u8], qos: QoS, retain: bool) -> bool {
-        let Some(client) = self.client.with_value(|client| client.clone()) else {
-            self.notice
-                .set(Some("connect to a broker before publishing".to_owned()));
-            return false;
+    /// Publishes through the budgets on behalf of `slot` (a control; a newer publish from the
+    /// same slot replaces one still waiting). A publish the service would refuse is refused
+    /// here with the reason; otherwise it goes now, or waits for its budget (see
+    /// [`BudgetHandle::slot_state`]).
+    pub fn publish(
+        &self,
+        slot: &str,
+        topic: &str,
+        payload: &[u8],
+        qos: QoS,
+        retain: bool,
+    ) -> Result<(), String> {
+        if self.current_client().is_none() {
+            return Err("connect to a broker before publishing".to_owned());
+        }
+        let behaviour = self.behaviour.get_untracked();
+        behaviour.check_publish(topic, payload.len(), qos, retain)?;
+        crate::mqtt::topic::validate_topic_name(topic)?;
+        self.budget.submit(PendingPublish {
+            slot: slot.to_owned(),
+            topic: topic.to_owned(),
+            payload: payload.to_vec(),
+            qos,
+            retain,
+            request: Request::publish(topic, behaviour.publish_cost(topic, payload)),
+        });
+        self.pump_publishes();
+        Ok(())
+    }
+
+    /// Sends what the budgets allow now: waiting publishes, then publishes held back after a
+    /// reconnect; and wakes up again when the next one may go.
+    fn pump_publishes(&self) {
+        let Some(client) = self.current_client() else {
+            return;
         };
-        let allowed = self
-            .behaviour
-            .with_value(|b| b.check_publish(topic, payload.len(), qos, retain));
-        if let Err(reason) = allowed {
-            self.notice.set(Some(reason));
-            return false;
-        }
-        match client.publish(topic, payload, qos, retain) {
-            Ok(_) => true,
-            Err(error) => {
+        let connected = client.is_connected();
+        for publish in self.budget.release(connected) {
+            if let Err(error) = client.publish(
+                &publish.topic,
+                &publish.payload,
+                publish.qos,
+                publish.retain,
+            ) {
                 self.notice.set(Some(error.to_string()));
-                false
             }
         }
-    }
-}
-
-/// The signals the frame callback writes.
-struct Signals {
-    status: RwSignal<LinkStatus>,
-    subscriptions: RwSignal<Vec<Subscription>>,
-    feeds: FeedsHandle,
-    client: StoredValue<Option<MqttClient>, LocalStorage>,
-    behaviour: StoredValue<ServiceBehaviour>,
-}
-
-fn apply_events(events: Vec<(u64, Event)>, current: u64, signals: Signals) {
-    if events.is_empty() {
-        return;
-    }
-    let now = wall_clock_millis();
-    let mut messages = Vec::new();
-    let mut subscriptions_changed = false;
-    for (generation, event) in events {
-        // Messages count whichever connection brought them; state changes only from the current.
-        if let Event::Message(message) = event {
-            messages.push(message);
-            continue;
-        }
-        if generation != current {
-            continue;
-        }
-        match event {
-            Event::Connected { .. } => signals.status.set(LinkStatus::Connected),
-            Event::Disconnected(DisconnectReason::ClosedByClient) => {
-                signals.status.set(LinkStatus::Idle)
-            }
-            Event::Disconnected(reason) => {
-                signals.status.set(LinkStatus::Failed(reason.to_string()))
-            }
-            Event::Subscribed { filter, status } => {
-                subscriptions_changed = true;
-                if matches!(status, SubscriptionStatus::Granted(_)) {
-                    ask_for_last_value(&signals, &filter);
-                }
-            }
-            Event::Unsubscribed { .. } => subscriptions_changed = true,
-            Event::ReconnectScheduled { delay, .. } => {
-                let reason = match signals.status.get_untracked() {
-                    LinkStatus::Failed(reason) | LinkStatus::Reconnecting { reason, .. } => reason,
-                    _ => "the connection was lost".to_owned(),
-                };
-                let retry_at_ms = wall_clock_millis() + delay.as_secs_f64() * 1000.0;
-                signals.status.set(LinkStatus::Reconnecting {
-                    reason,
-                    retry_at_ms,
-                });
-            }
-            Event::ReconnectDue => signals.status.set(LinkStatus::Connecting),
-            Event::Message(_) | Event::Delivered { .. } => {}
-        }
-    }
-    if !messages.is_empty() {
-        let service = signals.behaviour.with_value(|b| b.descriptor.kind);
-        let filters: Vec<String> = signals
-            .client
-            .with_value(|client| client.as_ref().map(MqttClient::subscriptions))
-            .unwrap_or_default()
+        let resend_at = if connected {
+            self.release_held(&client)
+        } else {
+            None
+        };
+        let next = [self.budget.next_wake(), resend_at]
             .into_iter()
-            .map(|subscription| subscription.filter)
-            .collect();
-        signals.feeds.ingest(&messages, service, &filters, now);
+            .flatten()
+            .min();
+        self.wake_at(next);
     }
-    if subscriptions_changed {
-        if let Some(client) = signals.client.with_value(|client| client.clone()) {
-            signals.subscriptions.set(client.subscriptions());
+
+    /// Sends publishes held back after a reconnect while the budgets allow; returns when the
+    /// next may go, if one waits.
+    fn release_held(&self, client: &MqttClient) -> Option<crate::time::Instant> {
+        while let Some((topic, payload)) = client.held_publishes().into_iter().next() {
+            let cost = self
+                .behaviour
+                .with_untracked(|b| b.publish_cost(&topic, &payload));
+            let action = format!("resend to {topic}");
+            match self.budget.decide(&Request::publish(&topic, cost), &action) {
+                Decision::Go => {
+                    client.transmit_held();
+                }
+                Decision::Wait { until, .. } => return Some(until),
+                // The service refused this topic meanwhile: sending it again would only count
+                // another refusal. It stays unacknowledged; the monitor says why.
+                Decision::Refuse(_) => return None,
+            }
+        }
+        None
+    }
+
+    fn wake_at(&self, at: Option<crate::time::Instant>) {
+        let handle = *self;
+        let timer = at.map(|at| {
+            let delay = at.saturating_since(crate::platform::clock::now());
+            let millis = u32::try_from(delay.as_millis())
+                .unwrap_or(u32::MAX)
+                .saturating_add(5);
+            Timeout::new(millis, move || {
+                if !handle.status.is_disposed() {
+                    handle.pump_publishes();
+                }
+            })
+        });
+        // Replacing the old timer cancels it.
+        self.wake.set_value(timer);
+    }
+
+    fn apply_events(self, events: Vec<(u64, Event)>, current: u64) {
+        if events.is_empty() {
+            return;
+        }
+        let now = wall_clock_millis();
+        let mut messages = Vec::new();
+        let mut subscriptions_changed = false;
+        let mut connected = false;
+        for (generation, event) in events {
+            // Messages count whichever connection brought them; state changes only from the current.
+            if let Event::Message(message) = event {
+                messages.push(message);
+                continue;
+            }
+            if generation != current {
+                continue;
+            }
+            match event {
+                Event::Connected { .. } => {
+                    connected = true;
+                    self.status.set(LinkStatus::Connected);
+                }
+                Event::Disconnected(DisconnectReason::ClosedByClient) => {
+                    self.status.set(LinkStatus::Idle)
+                }
+                Event::Disconnected(reason) => {
+                    self.status.set(LinkStatus::Failed(reason.to_string()))
+                }
+                Event::Subscribed { filter, status } => {
+                    subscriptions_changed = true;
+                    if matches!(status, SubscriptionStatus::Granted(_)) {
+                        self.ask_for_last_value(&filter);
+                    }
+                }
+                Event::Unsubscribed { .. } => subscriptions_changed = true,
+                Event::ReconnectScheduled { delay, .. } => {
+                    let reason = match self.status.get_untracked() {
+                        LinkStatus::Failed(reason) | LinkStatus::Reconnecting { reason, .. } => {
+                            reason
+                        }
+                        _ => "waiting for the connection budget".to_owned(),
+                    };
+                    let retry_at_ms = wall_clock_millis() + delay.as_secs_f64() * 1000.0;
+                    self.status.set(LinkStatus::Reconnecting {
+                        reason,
+                        retry_at_ms,
+                    });
+                }
+                Event::ReconnectDue => self.status.set(LinkStatus::Connecting),
+                Event::Message(_) | Event::Delivered { .. } => {}
+            }
+        }
+        if !messages.is_empty() {
+            let service = self.behaviour.with_untracked(|b| b.descriptor.kind);
+            let filters: Vec<String> = self
+                .current_client()
+                .map(|client| client.subscriptions())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|subscription| subscription.filter)
+                .collect();
+            let notices = self.feeds.ingest(&messages, service, &filters, now);
+            if !notices.is_empty() {
+                subscriptions_changed |= self.act_on_notices(&notices);
+            }
+        }
+        if connected {
+            self.pump_publishes();
+        }
+        if subscriptions_changed {
+            if let Some(client) = self.current_client() {
+                self.subscriptions.set(client.subscriptions());
+            }
         }
     }
-}
 
-/// On services without retain (Adafruit IO), a granted subscription asks for the last value.
-fn ask_for_last_value(signals: &Signals, filter: &str) {
-    let follow_up = signals.behaviour.with_value(|b| b.after_subscribed(filter));
-    let client = signals.client.with_value(|client| client.clone());
-    if let (Some((topic, payload)), Some(client)) = (follow_up, client) {
-        let _ = client.publish(&topic, payload, QoS::AtMostOnce, false);
+    /// Feeds the service's notices to the budgets and acts on what they mean. Returns whether
+    /// a subscription changed.
+    fn act_on_notices(&self, notices: &[ServiceNotice]) -> bool {
+        let parsed: Vec<Notice> = notices
+            .iter()
+            .map(|notice| match notice {
+                ServiceNotice::Throttle(text) | ServiceNotice::Error(text) => Notice::parse(text),
+            })
+            .collect();
+        let mut changed = false;
+        for effect in self.budget.apply_notices(&parsed) {
+            if let (NoticeEffect::RefusedSubscription(filter), Some(client)) =
+                (effect, self.current_client())
+            {
+                client.mark_refused(&filter);
+                changed = true;
+            }
+        }
+        // Paused classes may hold waiting publishes longer: re-plan the wake-up.
+        self.pump_publishes();
+        changed
+    }
+
+    /// On services without retain (Adafruit IO), a granted subscription asks for the last
+    /// value (a publish like any other, through the budgets).
+    fn ask_for_last_value(&self, filter: &str) {
+        let follow_up = self
+            .behaviour
+            .with_untracked(|b| b.after_subscribed(filter));
+        if let Some((topic, payload)) = follow_up {
+            let slot = format!("get:{topic}");
+            if let Err(reason) = self.publish(&slot, &topic, payload, QoS::AtMostOnce, false) {
+                self.notice.set(Some(reason));
+            }
+        }
     }
 }
 

@@ -28,6 +28,16 @@ pub fn adafruit_url() -> &'static str {
     }
 }
 
+/// The second Adafruit IO simulator, whose data-rate window is 10 s (dev/test).
+pub fn adafruit_fast_url() -> &'static str {
+    match option_env!("FEEDBOARD_TEST_ADAFRUIT_FAST_WS") {
+        Some(url) => url,
+        None => panic!(
+            "FEEDBOARD_TEST_ADAFRUIT_FAST_WS is not set: run the browser tests through dev/test"
+        ),
+    }
+}
+
 /// The service simulator's ThingSpeak listener, baked in by dev/test.
 pub fn thingspeak_url() -> &'static str {
     match option_env!("FEEDBOARD_TEST_THINGSPEAK_WS") {

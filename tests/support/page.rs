@@ -213,3 +213,62 @@ impl Drop for FrameCounter {
         self.running.set(false);
     }
 }
+
+/// Connects the page's form: `service` (form value), `url`, `user` with any key, `plan` (the
+/// plan select's value; "" leaves the default). Waits until connected.
+pub async fn connect_page(root: &HtmlElement, service: &str, url: &str, user: &str, plan: &str) {
+    choose(root, "#service", service);
+    // The form relabels and refills the URL when the service changes.
+    gloo_timers::future::TimeoutFuture::new(50).await;
+    type_into(root, "Broker URL", url);
+    if let Some(username) = within(root, "#username") {
+        let input: HtmlInputElement = username.unchecked_into();
+        input.set_value(user);
+        input
+            .dispatch_event(&web_sys::Event::new("input").expect("event"))
+            .expect("dispatch");
+    }
+    if let Some(password) = within(root, "#password") {
+        let input: HtmlInputElement = password.unchecked_into();
+        input.set_value("not-a-real-key");
+        input
+            .dispatch_event(&web_sys::Event::new("input").expect("event"))
+            .expect("dispatch");
+    }
+    if !plan.is_empty() {
+        choose(root, "#plan", plan);
+    }
+    click(root, "#connect-button");
+    assert!(
+        wait_until(5000, || text_of(root, "#connection-status") == "Connected").await,
+        "status: {} {}",
+        text_of(root, "#connection-status"),
+        text_of(root, "#connection-error")
+    );
+}
+
+/// Adds a card of `kind` (an id such as "slider") for the typed `feed`; returns its selector.
+pub async fn add_card(root: &HtmlElement, kind: &str, feed_id: &str, typed: &str) -> String {
+    choose(root, "#add-card-kind", kind);
+    type_into(root, "for feed", typed);
+    click(root, ".add-card button[type='submit']");
+    let card = format!("article[data-card-kind='{kind}'][data-feeds='{feed_id}']");
+    assert!(
+        wait_until(2000, || within(root, &card).is_some()).await,
+        "no {kind} card for {feed_id}: {}",
+        text_of(root, ".add-card")
+    );
+    card
+}
+
+/// Types `value` into the first input of `card` and submits its form.
+pub fn submit_value(root: &HtmlElement, card: &str, value: &str) {
+    let input: HtmlInputElement = within(root, &format!("{card} form input"))
+        .unwrap_or_else(|| panic!("no input in {card}"))
+        .unchecked_into();
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::Event::new("input").expect("event"))
+        .expect("dispatch");
+    click(root, &format!("{card} button[type='submit']"));
+}

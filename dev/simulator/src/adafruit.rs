@@ -30,10 +30,13 @@ const HOUR: Duration = Duration::from_secs(3600);
 const MAX_VALUE_BYTES: usize = 1024;
 
 /// Simulator settings.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AdafruitConfig {
-    /// Data points per minute per account (30 free, 60 IO+).
+    /// Data points per window per account (30 free, 60 IO+).
     pub data_points_per_minute: usize,
+    /// The data-rate window: a minute, as the service counts; tests that must see a throttle
+    /// end within their time run a separate simulator with a shorter one.
+    pub data_window: Duration,
     /// Accounts whose key is checked (user, key). Any other user name is let in with any key,
     /// so tests and demos need no set-up.
     pub keys: Vec<(String, String)>,
@@ -59,9 +62,9 @@ struct Account {
 }
 
 impl Account {
-    fn new() -> Self {
+    fn new(data_window: Duration) -> Self {
         Self {
-            data_points: RateWindow::new(MINUTE),
+            data_points: RateWindow::new(data_window),
             subscribes: RateWindow::new(MINUTE),
             failed_subscribes: RateWindow::new(MINUTE),
             failed_publishes: RateWindow::new(MINUTE),
@@ -132,7 +135,7 @@ impl AdafruitService {
     fn account(&mut self, user: &str) -> &mut Account {
         self.accounts
             .entry(user.to_owned())
-            .or_insert_with(Account::new)
+            .or_insert_with(|| Account::new(self.config.data_window))
     }
 
     /// A connection attempt. `Err(code)` refuses it with that CONNACK code.

@@ -14,6 +14,7 @@ fn client() -> Client {
 fn service() -> AdafruitService {
     AdafruitService::new(AdafruitConfig {
         data_points_per_minute: 30,
+        data_window: Duration::from_secs(60),
         keys: vec![("locked".into(), "right-key".into())],
     })
 }

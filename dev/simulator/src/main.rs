@@ -4,12 +4,14 @@
 //!
 //! ```text
 //! feedboard-simulator --broker 127.0.0.1:1883 \
-//!     [--adafruit 127.0.0.1:9101] [--adafruit-rate 30] [--adafruit-account USER:KEY]... \
+//!     [--adafruit 127.0.0.1:9101] [--adafruit-rate 30] [--adafruit-window 60] \
+//!     [--adafruit-account USER:KEY]... \
 //!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15] [--demo on] \
-//!     [--ticker TOPIC:RATE]...
+//!     [--ticker TOPIC:RATE]... [--time on|off]
 //! ```
 //! `--demo on` also publishes demo sensors (see `demo.rs`); `--ticker` publishes a counter on
-//! TOPIC at RATE messages a second, a steady stream from outside the page for tests.
+//! TOPIC at RATE messages a second, a steady stream from outside the page for tests; `--time off`
+//! leaves Adafruit IO's time topics to another simulator on the same broker.
 //! Clients connect to the listeners over WebSocket (any path, subprotocol `mqtt`).
 
 mod adafruit;
@@ -35,11 +37,13 @@ struct Options {
     broker: SocketAddr,
     adafruit: Option<SocketAddr>,
     adafruit_rate: usize,
+    adafruit_window: u64,
     adafruit_keys: Vec<(String, String)>,
     thingspeak: Option<SocketAddr>,
     thingspeak_window: u64,
     demo: bool,
     tickers: Vec<(String, u32)>,
+    time: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -47,11 +51,13 @@ fn parse_options() -> Result<Options, String> {
         broker: "127.0.0.1:1883".parse().map_err(|_| "default address")?,
         adafruit: None,
         adafruit_rate: 30,
+        adafruit_window: 60,
         adafruit_keys: Vec::new(),
         thingspeak: None,
         thingspeak_window: 15,
         demo: false,
         tickers: Vec::new(),
+        time: true,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -70,6 +76,7 @@ fn parse_options() -> Result<Options, String> {
             "--broker" => options.broker = address()?,
             "--adafruit" => options.adafruit = Some(address()?),
             "--adafruit-rate" => options.adafruit_rate = usize::try_from(number()?).unwrap_or(30),
+            "--adafruit-window" => options.adafruit_window = number()?.max(1),
             "--adafruit-account" => {
                 let (user, key) = value
                     .split_once(':')
@@ -81,6 +88,7 @@ fn parse_options() -> Result<Options, String> {
             "--thingspeak" => options.thingspeak = Some(address()?),
             "--thingspeak-window" => options.thingspeak_window = number()?,
             "--demo" => options.demo = value == "on",
+            "--time" => options.time = value != "off",
             "--ticker" => {
                 let (topic, rate) = value
                     .rsplit_once(':')
@@ -102,7 +110,11 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let publisher = match ServiceClient::start(options.broker, "feedboard-simulator") {
+    let publisher = match ServiceClient::start(
+        options.broker,
+        // Unique, so a second simulator on the same broker does not knock this one off.
+        &format!("feedboard-simulator-{}", std::process::id()),
+    ) {
         Ok(publisher) => publisher,
         Err(error) => {
             eprintln!(
@@ -123,12 +135,15 @@ fn main() {
     if let Some(address) = options.adafruit {
         let service = Arc::new(Mutex::new(AdafruitService::new(AdafruitConfig {
             data_points_per_minute: options.adafruit_rate,
+            data_window: Duration::from_secs(options.adafruit_window),
             keys: options.adafruit_keys.clone(),
         })));
         demo.adafruit = Some(service.clone());
         listeners.push((address, "Adafruit IO", Service::Adafruit(service)));
-        let ticker = publisher.clone();
-        thread::spawn(move || publish_time(&ticker));
+        if options.time {
+            let ticker = publisher.clone();
+            thread::spawn(move || publish_time(&ticker));
+        }
     }
     if let Some(address) = options.thingspeak {
         let window = Duration::from_secs(options.thingspeak_window);

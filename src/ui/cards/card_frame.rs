@@ -4,6 +4,12 @@
 use super::card_settings::CardSettings;
 use super::card_signal;
 use super::chart_card::ChartCard;
+use super::controls::button::ButtonCard;
+use super::controls::channel_form::ChannelFormCard;
+use super::controls::colour::ColourCard;
+use super::controls::slider::SliderCard;
+use super::controls::text_input::InputCard;
+use super::controls::toggle::ToggleCard;
 use super::gauge_card::GaugeCard;
 use super::location_card::LocationCard;
 use super::number_card::NumberCard;
@@ -62,6 +68,12 @@ pub fn DashboardCard(id: u32) -> impl IntoView {
                 Some(CardKind::Gauge) => view! { <GaugeCard id=id /> }.into_any(),
                 Some(CardKind::Text) => view! { <TextCard id=id /> }.into_any(),
                 Some(CardKind::Location) => view! { <LocationCard id=id /> }.into_any(),
+                Some(CardKind::Toggle) => view! { <ToggleCard id=id /> }.into_any(),
+                Some(CardKind::Button) => view! { <ButtonCard id=id /> }.into_any(),
+                Some(CardKind::Slider) => view! { <SliderCard id=id /> }.into_any(),
+                Some(CardKind::NumberInput | CardKind::TextInput) => view! { <InputCard id=id /> }.into_any(),
+                Some(CardKind::Colour) => view! { <ColourCard id=id /> }.into_any(),
+                Some(CardKind::ChannelForm) => view! { <ChannelFormCard id=id /> }.into_any(),
                 None => ().into_any(),
             }}
         </article>

@@ -3,6 +3,7 @@
 pub mod card_frame;
 pub mod card_settings;
 pub mod chart_card;
+pub mod controls;
 pub mod gauge_card;
 pub mod location_card;
 pub mod number_card;
