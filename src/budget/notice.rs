@@ -3,6 +3,7 @@
 //! may be empty, the whole may be wrapped in double quotes); anything not recognised is kept
 //! as [`NoticeKind::Unknown`] with its text, never dropped.
 
+use crate::service::incoming::unquote_notice;
 use std::fmt;
 
 /// Which action a notice is about.
@@ -73,7 +74,7 @@ pub struct Notice {
 impl Notice {
     /// Reads a notice's text.
     pub fn parse(text: &str) -> Notice {
-        let text = unquote(text);
+        let text = unquote_notice(text);
         let words: Vec<&str> = text.split(' ').collect();
         let action_at = words.iter().position(|word| {
             matches!(*word, "PUBLISH" | "SUBSCRIBE") // the action is spelled in capitals
@@ -119,16 +120,6 @@ impl Notice {
                 | NoticeKind::Rejected { .. }
         )
     }
-}
-
-fn unquote(text: &str) -> String {
-    let trimmed = text.trim();
-    trimmed
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(trimmed)
-        .trim()
-        .to_owned()
 }
 
 /// Words that begin the message part rather than name a topic.

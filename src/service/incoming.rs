@@ -143,15 +143,6 @@ fn interpret_adafruit<'a>(
     text: &str,
     active_filters: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Incoming {
-    // Adafruit IO wraps some notices in double quotes.
-    let unquoted = || {
-        let trimmed = text.trim();
-        trimmed
-            .strip_prefix('"')
-            .and_then(|t| t.strip_suffix('"'))
-            .unwrap_or(trimmed)
-            .to_owned()
-    };
     match topic {
         AdafruitTopic::Feed {
             owner,
@@ -211,11 +202,22 @@ fn interpret_adafruit<'a>(
                     .collect(),
             )
         }
-        AdafruitTopic::Throttle { .. } => Incoming::Throttle(unquoted()),
-        AdafruitTopic::Errors { .. } => Incoming::ServiceError(unquoted()),
+        AdafruitTopic::Throttle { .. } => Incoming::Throttle(unquote_notice(text)),
+        AdafruitTopic::Errors { .. } => Incoming::ServiceError(unquote_notice(text)),
         AdafruitTopic::Time(time) => Incoming::Time(time, text.trim().to_owned()),
         other => generic(&other.to_string(), text),
     }
+}
+
+/// A notice's text without the double quotes Adafruit IO wraps some in.
+pub fn unquote_notice(text: &str) -> String {
+    let trimmed = text.trim();
+    trimmed
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(trimmed)
+        .trim()
+        .to_owned()
 }
 
 /// Feeds inside a group have the full key `group.key`; a key that already has its group is
