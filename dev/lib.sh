@@ -60,14 +60,26 @@ start_background() {
   STARTED_PIDS+=("$pid")
 }
 
-# Stops everything this script started, by pid.
+# start_group NAME COMMAND...: like start_background, in a process group of its own, so that
+# stopping it also stops what it started (broker-control's mosquitto).
+start_group() {
+  local name=$1
+  shift
+  mkdir -p "$RUN_DIR"
+  setsid "$@" > "$RUN_DIR/$name.log" 2>&1 &
+  local pid=$!
+  echo "$pid" > "$RUN_DIR/$name.pid"
+  STARTED_PIDS+=("-$pid")
+}
+
+# Stops everything this script started, by pid (a negative pid is a whole process group).
 stop_started() {
   local pid
   for pid in "${STARTED_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
+    kill -- "$pid" 2>/dev/null || true
   done
   for pid in "${STARTED_PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
+    wait "${pid#-}" 2>/dev/null || true
   done
   STARTED_PIDS=()
 }

@@ -1,7 +1,7 @@
-//! Runs the seeded framing/session fuzzer for many cases and reports panics.
+//! Runs the seeded fuzzer (framing, session, received texts) for many cases and reports panics.
 //! `cargo run --profile fuzz --example fuzz_framing -- [CASES] [SEED]` (default 10 000 000, 1).
 
-use feedboard::mqtt::fuzz::{generate, run_case, Rng};
+use feedboard::fuzz::{generate, run_case, Rng};
 use std::time::Instant;
 
 fn main() {

@@ -461,6 +461,49 @@ fn a_deferred_attempt_comes_due_when_asked_and_not_before() {
 }
 
 #[test]
+fn a_connection_lost_right_after_a_large_message_says_so() {
+    let mut session = connected_session(SessionConfig {
+        reconnect: None,
+        ..config()
+    });
+    session
+        .publish(
+            at(1),
+            "big",
+            &vec![b'x'; 200 * 1024],
+            QoS::AtMostOnce,
+            false,
+        )
+        .unwrap();
+    sent(&mut session);
+    session.handle_transport_closed(
+        at(2),
+        "the connection to the broker was lost (code 1006)".into(),
+    );
+    let reason = disconnect_reason(&mut session).to_string();
+    assert!(
+        reason.contains("200 KB") && reason.contains("may refuse messages that large"),
+        "{reason}"
+    );
+    // Long after a large message, a lost connection is just that.
+    let mut session = connected_session(SessionConfig {
+        reconnect: None,
+        ..config()
+    });
+    session
+        .publish(
+            at(1),
+            "big",
+            &vec![b'x'; 200 * 1024],
+            QoS::AtMostOnce,
+            false,
+        )
+        .unwrap();
+    session.handle_transport_closed(at(60), "lost".into());
+    assert_eq!(disconnect_reason(&mut session).to_string(), "lost");
+}
+
+#[test]
 fn a_refused_subscription_is_not_renewed_until_asked_for_again() {
     let mut session = connected_session(config());
     session.subscribe("ok", QoS::AtMostOnce).unwrap();

@@ -18,6 +18,10 @@ pub const DEFAULT_MARGIN: f64 = 0.1;
 /// time: the service's window.
 const UNTIMED_PAUSE: Duration = Duration::from_secs(60);
 
+/// Added to the seconds a throttle or ban names: the service writes whole seconds, which can be
+/// up to a second short of the time really left.
+const WHOLE_SECOND_SLACK: Duration = Duration::from_secs(1);
+
 /// How long a "temporarily blocked" without a known ban holds everything (the shortest ban).
 const BLOCKED_PAUSE: Duration = Duration::from_secs(30);
 
@@ -377,7 +381,7 @@ impl Budgets {
 
     /// Acts on a notice from the service received at `now`.
     pub fn apply_notice(&mut self, now: Instant, notice: &Notice) -> Vec<NoticeEffect> {
-        let seconds = |s: u64| Duration::from_secs(s);
+        let seconds = |s: u64| Duration::from_secs(s) + WHOLE_SECOND_SLACK;
         let mut effects = Vec::new();
         let action_class = match notice.action {
             Some(NoticeAction::Subscribe) => ActionClass::Subscribe,
@@ -548,15 +552,16 @@ mod tests {
         let mut budgets = adafruit("plus");
         let notice = Notice::parse("u data rate limit reached, 21 seconds until throttle released");
         assert!(budgets.apply_notice(at(10), &notice).is_empty());
+        // 21 whole seconds may be up to 22: the pause ends a second later.
         assert_eq!(
             budgets.check(at(10), &publish("u/feeds/a", 1)),
             Decision::Wait {
-                until: at(31),
+                until: at(32),
                 hold: Hold::Paused(ActionClass::Data)
             }
         );
         assert_eq!(
-            budgets.check(at(31), &publish("u/feeds/a", 1)),
+            budgets.check(at(32), &publish("u/feeds/a", 1)),
             Decision::Go
         );
         assert_eq!(
@@ -579,7 +584,7 @@ mod tests {
             assert_eq!(
                 budgets.check(at(6), &request),
                 Decision::Wait {
-                    until: at(35),
+                    until: at(36),
                     hold: Hold::Banned
                 },
                 "{request:?}"
@@ -588,9 +593,9 @@ mod tests {
         assert!(budgets
             .meters(at(6))
             .iter()
-            .all(|m| m.level.available == 0 && m.level.paused_until == Some(at(35))));
+            .all(|m| m.level.available == 0 && m.level.paused_until == Some(at(36))));
         assert_eq!(
-            budgets.check(at(35), &Request::Connect { renewals: 0 }),
+            budgets.check(at(36), &Request::Connect { renewals: 0 }),
             Decision::Go
         );
     }

@@ -5,6 +5,7 @@
 
 use super::action::ActionClass;
 use crate::service::ServiceKind;
+use crate::storage_key::storage_key;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
@@ -138,16 +139,13 @@ impl TabRecord {
     }
 }
 
-/// The storage key prefix shared by every tab of one account on one service. The account
-/// name is hashed: storage holds no user names.
+/// The storage key prefix shared by every tab of one account on one service (each tab adds
+/// its own id).
 pub fn account_prefix(service: ServiceKind, account: &str) -> String {
-    // FNV-1a: stable across tabs and releases, which std's hasher does not promise.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in format!("{service:?}/{account}").bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("feedboard.budget.{hash:016x}.")
+    format!(
+        "{}.",
+        storage_key("budget", &[&format!("{service:?}"), account])
+    )
 }
 
 /// What this tab has already taken from the others' records.

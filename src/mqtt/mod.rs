@@ -4,8 +4,8 @@
 pub mod encode;
 pub mod error;
 pub mod framing;
-pub mod fuzz;
 pub mod inflight;
+pub mod outbox_record;
 pub mod reconnect;
 pub mod session;
 pub mod subscriptions;

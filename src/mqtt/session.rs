@@ -220,7 +220,13 @@ pub struct Session {
     inbound_unreleased: BTreeSet<u16>,
     backoff: Option<Backoff>,
     reconnect_at: Option<Instant>,
+    /// The last large packet sent (when, how big): a connection dropped right after it was
+    /// probably dropped because of it.
+    large_sent: Option<(Instant, usize)>,
 }
+
+/// Packets from this size up are worth naming when the connection drops right after them.
+const LARGE_PACKET: usize = 64 * 1024;
 
 impl Session {
     /// A disconnected session with these settings.
@@ -244,6 +250,7 @@ impl Session {
             inbound_unreleased: BTreeSet::new(),
             backoff,
             reconnect_at: None,
+            large_sent: None,
         }
     }
 
@@ -409,6 +416,13 @@ impl Session {
     /// The transport closed, or failed to open. `detail` says how, in words.
     pub fn handle_transport_closed(&mut self, now: Instant, detail: String) {
         if self.link.is_some() || self.reconnect_at.is_none() {
+            let detail = match self.large_sent.take() {
+                Some((at, size)) if now.saturating_since(at) < Duration::from_secs(3) => format!(
+                    "{detail}; it happened right after sending a message of {} KB: the broker may refuse messages that large",
+                    size / 1024
+                ),
+                _ => detail,
+            };
             self.close(now, DisconnectReason::TransportClosed(detail));
         }
     }
@@ -592,6 +606,9 @@ impl Session {
     fn queue_at(&mut self, now: Instant, bytes: Vec<u8>) {
         if let Some(link) = &mut self.link {
             link.last_sent = link.last_sent.max(now);
+        }
+        if bytes.len() >= LARGE_PACKET {
+            self.large_sent = Some((now, bytes.len()));
         }
         self.transmit.push_back(bytes);
     }

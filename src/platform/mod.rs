@@ -7,4 +7,5 @@ pub mod download;
 pub mod frame;
 pub mod local_zone;
 pub mod resize;
+pub mod saved_outbox;
 pub mod shared_budget;

@@ -63,6 +63,7 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
         PlanChoice::Named(_) => String::new(),
     });
     let margin = RwSignal::new(format!("{:.0}", initial.budget.margin * 100.0));
+    let persistent = RwSignal::new(!initial.clean_session);
     let plans = move || ServiceDescriptor::of(kind()).plans;
     let limited = move || plans().iter().any(|p| p.publish_limit.is_some());
     let active = move || {
@@ -91,6 +92,7 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                     &custom_rate.get_untracked(),
                     &margin.get_untracked(),
                 ),
+                clean_session: !persistent.get_untracked(),
             });
         }
     };
@@ -146,6 +148,14 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                     <label for="margin">"Safety margin (%)"</label>
                     <input id="margin" type="number" min="0" max="50" step="1" prop:disabled=active
                         bind:value=margin />
+                </Show>
+                <Show when=move || kind() == ServiceKind::Generic>
+                    <div class="form-check">
+                        <input id="persistent-session" type="checkbox" prop:disabled=active
+                            prop:checked=move || persistent.get()
+                            on:change=move |event| persistent.set(event_target_checked(&event)) />
+                        <label for="persistent-session">"Keep my session while I am away (the broker queues QoS 1 and 2 messages for this client ID)"</label>
+                    </div>
                 </Show>
                 <div class="form-actions">
                     <button id="connect-button" type="submit" class="primary">

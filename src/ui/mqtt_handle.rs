@@ -9,13 +9,15 @@ use super::feeds_handle::FeedsHandle;
 use crate::budget::action::Request;
 use crate::budget::budgets::{BudgetSettings, Decision, NoticeEffect};
 use crate::budget::notice::Notice;
-use crate::budget::publish_queue::PendingPublish;
+use crate::budget::publish_queue::{PendingPublish, SlotState};
 use crate::feeds::ingest::ServiceNotice;
+use crate::mqtt::outbox_record::{SavedPublish, Unacknowledged};
 use crate::mqtt::reconnect::ReconnectPolicy;
 use crate::mqtt::topic::filter_matches;
 use crate::mqtt::{DisconnectReason, Event, QoS, SessionConfig, Subscription, SubscriptionStatus};
 use crate::platform::clock::wall_clock_millis;
 use crate::platform::frame::FrameScheduler;
+use crate::platform::saved_outbox::{keep, key_for, take};
 use crate::service::behaviour::ServiceBehaviour;
 use crate::service::{ServiceDescriptor, ServiceKind};
 use crate::transport::broker_url::check_broker_url;
@@ -73,6 +75,9 @@ pub struct ConnectionSettings {
     pub password: String,
     /// The plan and safety margin the rate budgets follow.
     pub budget: BudgetSettings,
+    /// Start a clean session; `false` asks the broker to keep it (and queue QoS 1/2 messages
+    /// for this client ID) while the page is away.
+    pub clean_session: bool,
 }
 
 impl Default for ConnectionSettings {
@@ -84,6 +89,7 @@ impl Default for ConnectionSettings {
             username: String::new(),
             password: String::new(),
             budget: BudgetSettings::default(),
+            clean_session: true,
         }
     }
 }
@@ -96,6 +102,7 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("client_id", &self.client_id)
             .field("username", &self.username)
             .field("budget", &self.budget)
+            .field("clean_session", &self.clean_session)
             .finish_non_exhaustive()
     }
 }
@@ -115,6 +122,7 @@ impl ConnectionSettings {
             random_seed: (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64,
             // Resends after a reconnect are publishes too: the budgets release them.
             hold_resends: true,
+            clean_session: self.clean_session,
             ..SessionConfig::default()
         }
     }
@@ -133,6 +141,11 @@ pub struct MqttHandle {
     budget: BudgetHandle,
     /// Wakes the publish queue when a budget frees up.
     wake: StoredValue<Option<Timeout>, LocalStorage>,
+    /// QoS 1/2 publishes not acknowledged yet, kept in storage under `outbox_key`.
+    unacked: StoredValue<Unacknowledged>,
+    outbox_key: StoredValue<Option<String>>,
+    /// Storage keys already read back in this page (once per load, not per reconnect).
+    restored: StoredValue<Vec<String>>,
 }
 
 /// Events waiting for the next frame, each tagged with the connection attempt it came from.
@@ -158,6 +171,9 @@ impl MqttHandle {
             feeds,
             budget,
             wake: StoredValue::new_local(None),
+            unacked: StoredValue::new(Unacknowledged::default()),
+            outbox_key: StoredValue::new(None),
+            restored: StoredValue::new(Vec::new()),
         };
         let queue: Rc<RefCell<Vec<(u64, Event)>>> = Rc::default();
         let generation: Rc<std::cell::Cell<u64>> = Rc::default();
@@ -265,7 +281,46 @@ impl MqttHandle {
         self.status.set(LinkStatus::Connecting);
         self.notice.set(None);
         self.client.set_value(Some(client.clone()));
+        self.restore_outbox(settings);
         client.connect();
+    }
+
+    /// Puts back the publishes a previous load of this page left unacknowledged on this
+    /// connection (once per load; they go through the budgets again).
+    fn restore_outbox(&self, settings: &ConnectionSettings) {
+        let service = format!("{:?}", settings.service);
+        let key = key_for(&service, settings.url.trim(), settings.username.trim());
+        self.outbox_key.set_value(Some(key.clone()));
+        if self.restored.with_value(|done| done.contains(&key)) {
+            return;
+        }
+        self.restored.update_value(|done| done.push(key.clone()));
+        for (index, saved) in take(&key).into_iter().enumerate() {
+            let slot = format!("restored-{index}");
+            if let Err(reason) =
+                self.publish(&slot, &saved.topic, &saved.payload, saved.qos, saved.retain)
+            {
+                self.notice.set(Some(format!(
+                    "a message kept from before the reload to {} could not be sent: {reason}",
+                    saved.topic
+                )));
+            }
+        }
+        self.keep_outbox();
+    }
+
+    /// Writes the unacknowledged publishes to storage.
+    fn keep_outbox(&self) {
+        let Some(key) = self.outbox_key.get_value() else {
+            return;
+        };
+        let saved = self.unacked.with_value(Unacknowledged::saved);
+        if !keep(&key, &saved) && !saved.is_empty() {
+            self.notice.set(Some(
+                "this browser does not keep unacknowledged messages: a reload would lose them"
+                    .to_owned(),
+            ));
+        }
     }
 
     /// Reconnects at once when the browser comes back online or the tab is shown again, instead
@@ -384,6 +439,17 @@ impl MqttHandle {
         let behaviour = self.behaviour.get_untracked();
         behaviour.check_publish(topic, payload.len(), qos, retain)?;
         crate::mqtt::topic::validate_topic_name(topic)?;
+        self.unacked.update_value(|unacked| {
+            unacked.made(
+                slot,
+                SavedPublish {
+                    topic: topic.to_owned(),
+                    payload: payload.to_vec(),
+                    qos,
+                    retain,
+                },
+            )
+        });
         self.budget.submit(PendingPublish {
             slot: slot.to_owned(),
             topic: topic.to_owned(),
@@ -404,15 +470,30 @@ impl MqttHandle {
         };
         let connected = client.is_connected();
         for publish in self.budget.release(connected) {
-            if let Err(error) = client.publish(
+            match client.publish(
                 &publish.topic,
                 &publish.payload,
                 publish.qos,
                 publish.retain,
             ) {
-                self.notice.set(Some(error.to_string()));
+                Ok(Some(packet_id)) => self
+                    .unacked
+                    .update_value(|unacked| unacked.handed_over(&publish.slot, packet_id)),
+                Ok(None) => {}
+                Err(error) => {
+                    self.unacked
+                        .update_value(|unacked| unacked.dropped(&publish.slot));
+                    self.notice.set(Some(error.to_string()));
+                }
             }
         }
+        // Publishes the budgets refused will never go: nothing to keep for them.
+        for slot in self.unacked.with_value(Unacknowledged::waiting_slots) {
+            if matches!(self.budget.slot_state(&slot), Some(SlotState::Refused(_))) {
+                self.unacked.update_value(|unacked| unacked.dropped(&slot));
+            }
+        }
+        self.keep_outbox();
         let resend_at = if connected {
             self.release_held(&client)
         } else {
@@ -512,7 +593,12 @@ impl MqttHandle {
                     });
                 }
                 Event::ReconnectDue => self.status.set(LinkStatus::Connecting),
-                Event::Message(_) | Event::Delivered { .. } => {}
+                Event::Delivered { packet_id } => {
+                    if self.unacked.try_update_value(|u| u.delivered(packet_id)) == Some(true) {
+                        self.keep_outbox();
+                    }
+                }
+                Event::Message(_) => {}
             }
         }
         if !messages.is_empty() {

@@ -4,6 +4,7 @@
 use feedboard::mqtt::{Event, SessionConfig};
 use feedboard::transport::client::MqttClient;
 use gloo_timers::future::TimeoutFuture;
+use leptos::web_sys;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -36,6 +37,36 @@ pub fn adafruit_fast_url() -> &'static str {
             "FEEDBOARD_TEST_ADAFRUIT_FAST_WS is not set: run the browser tests through dev/test"
         ),
     }
+}
+
+/// The mosquitto tests can stop and start (persistent sessions kept on disk), dev/test.
+pub fn restart_url() -> &'static str {
+    match option_env!("FEEDBOARD_TEST_RESTART_WS") {
+        Some(url) => url,
+        None => {
+            panic!("FEEDBOARD_TEST_RESTART_WS is not set: run the browser tests through dev/test")
+        }
+    }
+}
+
+/// Stops (`"stop"`) or starts (`"start"`) the restartable mosquitto and waits for the answer.
+pub async fn broker_control(action: &str) {
+    let base = match option_env!("FEEDBOARD_TEST_RESTART_CONTROL") {
+        Some(url) => url,
+        None => panic!(
+            "FEEDBOARD_TEST_RESTART_CONTROL is not set: run the browser tests through dev/test"
+        ),
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let window = web_sys::window().expect("window");
+    let response = wasm_bindgen_futures::JsFuture::from(
+        window.fetch_with_str_and_init(&format!("{base}/{action}"), &init),
+    )
+    .await
+    .expect("broker-control answers");
+    let response: web_sys::Response = leptos::wasm_bindgen::JsCast::unchecked_into(response);
+    assert!(response.ok(), "broker-control could not {action} mosquitto");
 }
 
 /// The service simulator's ThingSpeak listener, baked in by dev/test.

@@ -1,9 +1,18 @@
-//! Seeded fuzzing of everything that reads broker bytes: framing, packet checks, decoding and
-//! the session. Stable Rust has no cargo-fuzz here, so this is a deterministic generator
-//! (random packets, mutated valid packets, random WebSocket splits) run under `catch_unwind`.
-//! `examples/fuzz_framing.rs` runs millions of cases; a test runs a slice of them.
+//! Seeded fuzzing of everything that reads data from outside: broker bytes through framing,
+//! packet checks, decoding and the session (also holding resends across reconnects), and the
+//! texts received messages and other tabs hand the page (service interpretation, notices,
+//! budget records, payload views, times). Stable Rust has no cargo-fuzz here, so this is a
+//! deterministic generator (random packets, mutated valid packets, random WebSocket splits)
+//! run under `catch_unwind`. `examples/fuzz_framing.rs` runs millions of cases; a test runs a
+//! slice of them. Test tooling: release builds drop it (nothing in the app calls it).
 
-use super::{QoS, Session, SessionConfig};
+use crate::budget::ledger::TabRecord;
+use crate::budget::notice::Notice;
+use crate::feeds::payload_text::{render_payload, PayloadFormat};
+use crate::mqtt::{QoS, Session, SessionConfig};
+use crate::service::incoming::interpret;
+use crate::service::ServiceKind;
+use crate::time::calendar::parse_iso8601;
 use crate::time::Instant;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -102,31 +111,78 @@ pub fn generate(rng: &mut Rng) -> (Vec<u8>, Vec<usize>) {
     (stream, splits)
 }
 
-/// Feeds one case to a session that is connecting and to one that is connected, the way the
-/// transport would. Returns whether anything panicked.
+/// Feeds one case to sessions the way the transport would: one connecting, one connected,
+/// and one holding resends that loses its connection halfway and comes back. Also reads the
+/// bytes as a received message and as the texts other code takes from outside. Returns
+/// whether anything panicked.
 pub fn run_case(stream: &[u8], splits: &[usize]) -> bool {
     catch_unwind(AssertUnwindSafe(|| {
-        for connected in [false, true] {
-            let mut session = Session::new(SessionConfig::default());
-            session.handle_transport_open(Instant::from_millis(0));
-            if connected {
-                session.handle_bytes(Instant::from_millis(0), &[0x20, 0x02, 0x00, 0x00]);
-                let _ = session.subscribe("#", QoS::ExactlyOnce);
-                let _ =
-                    session.publish(Instant::from_millis(0), "t", b"x", QoS::ExactlyOnce, false);
-            }
-            let mut at = 0;
-            for (n, step) in splits.iter().enumerate() {
-                let end = (at + step).min(stream.len());
-                session.handle_bytes(Instant::from_millis(n as u64), &stream[at..end]);
-                at = end;
-                while session.poll_event().is_some() {}
-                while session.poll_transmit().is_some() {}
-            }
-            session.handle_timeout(Instant::from_millis(1_000_000));
+        for variant in 0..3 {
+            run_session(variant, stream, splits);
         }
+        run_texts(stream);
     }))
     .is_err()
+}
+
+fn run_session(variant: u8, stream: &[u8], splits: &[usize]) {
+    let holding = variant == 2;
+    let mut session = Session::new(SessionConfig {
+        hold_resends: holding,
+        ..SessionConfig::default()
+    });
+    let at = Instant::from_millis;
+    session.handle_transport_open(at(0));
+    if variant > 0 {
+        session.handle_bytes(at(0), &[0x20, 0x02, 0x00, 0x00]);
+        let _ = session.subscribe("#", QoS::ExactlyOnce);
+        let _ = session.publish(at(0), "t", b"x", QoS::ExactlyOnce, false);
+        let _ = session.publish(at(0), "t", b"y", QoS::AtLeastOnce, false);
+    }
+    let mut offset = 0;
+    for (n, step) in splits.iter().enumerate() {
+        let end = (offset + step).min(stream.len());
+        let now = at(n as u64 * 500);
+        session.handle_bytes(now, &stream[offset..end]);
+        offset = end;
+        if holding && n == splits.len() / 2 {
+            // Lose the connection halfway, come back, and release a resend.
+            session.handle_transport_closed(now, "fuzz".into());
+            session.defer_reconnect(now, now + std::time::Duration::from_secs(1));
+            session.handle_transport_open(now);
+            session.handle_bytes(now, &[0x20, 0x02, 0x00, 0x00]);
+            session.mark_refused("#");
+            let _ = session.transmit_held(now);
+        }
+        while session.poll_event().is_some() {}
+        while session.poll_transmit().is_some() {}
+    }
+    while session.transmit_held(at(600_000)).is_some() {}
+    session.handle_timeout(at(1_000_000));
+}
+
+/// The bytes as a received message on every service and as outside texts.
+fn run_texts(stream: &[u8]) {
+    let split = stream
+        .iter()
+        .position(|b| *b == 0)
+        .unwrap_or(stream.len() / 2);
+    let (topic, payload) = stream.split_at(split);
+    let topic = String::from_utf8_lossy(topic);
+    for service in [
+        ServiceKind::AdafruitIo,
+        ServiceKind::ThingSpeak,
+        ServiceKind::Generic,
+    ] {
+        let _ = interpret(service, &topic, payload, [topic.as_ref(), "#", "+/+/+"]);
+    }
+    let text = String::from_utf8_lossy(stream);
+    let _ = Notice::parse(&text).to_string();
+    let _ = TabRecord::decode(&text);
+    let _ = parse_iso8601(&text);
+    for (format, _) in PayloadFormat::ALL {
+        let _ = render_payload(stream, format, 64);
+    }
 }
 
 #[cfg(test)]
