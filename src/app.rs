@@ -4,7 +4,7 @@ use crate::feeds::store::StoreLimits;
 use crate::mqtt::QoS;
 use crate::service::ServiceKind;
 use crate::ui::budget_handle::BudgetHandle;
-use crate::ui::connection_panel::ConnectionPanel;
+use crate::ui::connection_panel::{random_client_id, ConnectionPanel};
 use crate::ui::dashboard_view::DashboardView;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::feeds_panel::FeedsPanel;
@@ -12,6 +12,7 @@ use crate::ui::message_log_panel::MessageLogPanel;
 use crate::ui::monitor_panel::{LimitBadge, MonitorPanel};
 use crate::ui::mqtt_handle::{ConnectionSettings, MqttHandle};
 use crate::ui::page_clock::PageClock;
+use crate::ui::profiles_handle::{ProfileDetails, ProfilesHandle};
 use crate::ui::status_badge::StatusBadge;
 use crate::ui::subscriptions_panel::SubscriptionsPanel;
 use leptos::prelude::*;
@@ -65,18 +66,9 @@ pub fn App(
     let mqtt = MqttHandle::new(feeds, budget);
     mqtt.reconnect_promptly();
     provide_context(mqtt);
-    let initial = ConnectionSettings {
-        service: options.service.unwrap_or(ServiceKind::Generic),
-        url: options.url.clone(),
-        client_id: random_client_id(),
-        ..ConnectionSettings::default()
-    };
-    if options.auto_connect {
-        mqtt.connect(&initial);
-        for filter in &options.subscribe {
-            mqtt.subscribe(filter, QoS::AtMostOnce);
-        }
-    }
+    let profiles = ProfilesHandle::start(feeds, mqtt);
+    provide_context(profiles);
+    start_connection(profiles, &options);
 
     view! {
         <header class="topbar">
@@ -86,7 +78,7 @@ pub fn App(
         </header>
         <main class="layout">
             <div class="sidebar">
-                <ConnectionPanel initial=initial />
+                <ConnectionPanel />
                 <SubscriptionsPanel />
                 <MonitorPanel />
             </div>
@@ -101,8 +93,38 @@ pub fn App(
     }
 }
 
-/// A fresh client ID, so two tabs never knock each other off the broker.
-fn random_client_id() -> String {
-    let suffix = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    format!("feedboard-{suffix:08x}")
+/// Connects at start: to the profile last used when nothing must be asked (a plain broker, or a
+/// remembered secret), else as the build says (the local demo in development).
+fn start_connection(profiles: ProfilesHandle, options: &StartupOptions) {
+    let current = profiles.current().get_untracked();
+    let saved = profiles
+        .book()
+        .with_untracked(|book| book.get(&current.id).is_some());
+    if saved {
+        let asks_secret = current.service != ServiceKind::Generic && current.secret.is_none();
+        if !asks_secret {
+            profiles.connect(
+                &ProfilesHandle::settings_of(&current),
+                &ProfileDetails {
+                    name: current.name.clone(),
+                    remember_secret: current.remember_secret,
+                    channels: current.channels.clone(),
+                },
+            );
+        }
+        return;
+    }
+    if options.auto_connect {
+        let settings = ConnectionSettings {
+            service: options.service.unwrap_or(ServiceKind::Generic),
+            url: options.url.clone(),
+            client_id: random_client_id(),
+            ..ConnectionSettings::default()
+        };
+        let mqtt = expect_context::<MqttHandle>();
+        profiles.connect(&settings, &ProfileDetails::default());
+        for filter in &options.subscribe {
+            mqtt.subscribe(filter, QoS::AtMostOnce);
+        }
+    }
 }

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod fuzz;
 pub mod mqtt;
 pub mod platform;
+pub mod profile;
 pub mod service;
 pub mod storage_key;
 pub mod time;

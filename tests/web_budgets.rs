@@ -290,7 +290,7 @@ async fn a_ban_pauses_everything_counts_down_and_then_lets_go() {
 async fn two_tabs_of_one_account_stay_within_one_budget() {
     let user = unique("two-tabs");
     let (tab_a, _feeds_a, _app_a) = mount_with_store(StartupOptions::default());
-    let (tab_b, _feeds_b, _app_b) = mount_with_store(StartupOptions::default());
+    let (tab_b, _feeds_b, _app_b) = remount_with_store(StartupOptions::default());
     connect_page(&tab_a, "adafruit-io", broker_url(), &user, "free").await;
     connect_page(&tab_b, "adafruit-io", broker_url(), &user, "free").await;
     let watcher = observer(broker_url(), &user, &format!("{user}/feeds/#")).await;

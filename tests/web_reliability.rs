@@ -242,9 +242,15 @@ async fn unacknowledged_publishes_survive_a_reload() {
     broker_control("start").await;
     let watcher = persistent_observer(&format!("{prefix}/#")).await;
 
-    // The page loads again and connects to the same broker: the messages go out.
-    let (root, _feeds, _app) = mount_with_store(StartupOptions::default());
-    connect_restartable(&root, &client_id, false).await;
+    // The page loads again and, its connection saved, connects by itself: the messages go out.
+    let (root, _feeds, _app) = remount_with_store(StartupOptions::default());
+    assert!(
+        wait_until(10_000, || text_of(&root, "#connection-status")
+            == "Connected")
+        .await,
+        "{}",
+        text_of(&root, "#connection-error")
+    );
     assert!(
         wait_until(5000, || topics
             .iter()

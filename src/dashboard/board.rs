@@ -111,6 +111,66 @@ impl Dashboard {
             .retain(|card| card.id != id || !card.feeds.is_empty());
     }
 
+    /// Moves card `id` to position `index` (clamped); returns whether it moved.
+    pub fn move_card(&mut self, id: u32, index: usize) -> bool {
+        let Some(from) = self.cards.iter().position(|card| card.id == id) else {
+            return false;
+        };
+        let to = index.min(self.cards.len() - 1);
+        if from == to {
+            return false;
+        }
+        let card = self.cards.remove(from);
+        self.cards.insert(to, card);
+        true
+    }
+
+    /// Moves card `id` one place earlier (`-1`) or later (`1`); returns whether it moved.
+    pub fn shift_card(&mut self, id: u32, step: i32) -> bool {
+        let Some(from) = self.cards.iter().position(|card| card.id == id) else {
+            return false;
+        };
+        match from.checked_add_signed(step as isize) {
+            Some(to) if to < self.cards.len() => self.move_card(id, to),
+            _ => false,
+        }
+    }
+
+    /// The card's position, from 0.
+    pub fn position(&self, id: u32) -> Option<usize> {
+        self.cards.iter().position(|card| card.id == id)
+    }
+
+    /// Feeds already offered a card.
+    pub fn placed(&self) -> impl Iterator<Item = &FeedRef> {
+        self.placed.iter()
+    }
+
+    /// How many more cards new feeds get by themselves.
+    pub fn automatic_left(&self) -> usize {
+        self.automatic_left
+    }
+
+    /// A dashboard made of `cards` as they were saved, with the feeds already offered a card
+    /// and the automatic cards left. Card ids are kept (they are unique in a saved dashboard);
+    /// duplicates are given new ones.
+    pub fn restore(cards: Vec<Card>, placed: Vec<FeedRef>, automatic_left: usize) -> Self {
+        let mut board = Dashboard {
+            automatic_left: automatic_left.min(AUTOMATIC_CARDS),
+            ..Dashboard::default()
+        };
+        board.placed.extend(placed);
+        for mut card in cards {
+            if board.cards.iter().any(|c| c.id == card.id) || card.id == 0 {
+                card.id = board.cards.iter().map(|c| c.id).max().unwrap_or(0) + 1;
+            }
+            board.next_id = board.next_id.max(card.id + 1);
+            board.placed.extend(card.feeds.iter().cloned());
+            board.cards.push(card);
+        }
+        board
+    }
+
     /// Whether some card shows `feed`.
     pub fn shows(&self, feed: &FeedRef) -> bool {
         self.cards.iter().any(|card| card.feeds.contains(feed))
@@ -171,6 +231,39 @@ mod tests {
         board.place_new_feeds(&store_with(&feeds));
         assert_eq!(board.cards().len(), AUTOMATIC_CARDS);
         assert!(!board.shows(&FeedRef::Topic("busy/39".into())));
+    }
+
+    #[test]
+    fn cards_move_by_drag_position_or_one_step_at_a_time() {
+        let mut board = Dashboard::default();
+        let ids: Vec<u32> = ["a", "b", "c"]
+            .iter()
+            .map(|t| board.add_card(CardKind::Chart, vec![FeedRef::Topic((*t).into())]))
+            .collect();
+        let order = |b: &Dashboard| b.cards().iter().map(|c| c.id).collect::<Vec<_>>();
+        assert!(board.move_card(ids[0], 99));
+        assert_eq!(order(&board), vec![ids[1], ids[2], ids[0]]);
+        assert!(board.shift_card(ids[0], -1));
+        assert_eq!(order(&board), vec![ids[1], ids[0], ids[2]]);
+        assert!(
+            !board.shift_card(ids[1], -1),
+            "the first card cannot go earlier"
+        );
+        assert!(!board.move_card(999, 0));
+        assert_eq!(board.position(ids[2]), Some(2));
+    }
+
+    #[test]
+    fn a_restored_dashboard_keeps_ids_unique_and_its_placed_feeds() {
+        let a = Card::new(4, CardKind::Chart, vec![FeedRef::Topic("a".into())]);
+        let b = Card::new(4, CardKind::Text, vec![FeedRef::Topic("b".into())]);
+        let mut board = Dashboard::restore(vec![a, b], vec![FeedRef::Topic("gone".into())], 3);
+        let ids: Vec<u32> = board.cards().iter().map(|c| c.id).collect();
+        assert_eq!(ids, vec![4, 5]);
+        assert_eq!(board.automatic_left(), 3);
+        let next = board.add_card(CardKind::Number, vec![FeedRef::Topic("c".into())]);
+        assert_eq!(next, 6);
+        assert!(board.placed().any(|f| *f == FeedRef::Topic("gone".into())));
     }
 
     #[test]

@@ -102,6 +102,56 @@ impl CardKind {
     }
 }
 
+/// How much room a card takes in the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CardSize {
+    /// One column, normal height.
+    #[default]
+    Normal,
+    /// Two columns where the screen has them.
+    Wide,
+    /// Taller (a bigger chart).
+    Tall,
+    /// Two columns and taller.
+    Large,
+}
+
+impl CardSize {
+    /// Every size, in menu order, with a stable id and a label.
+    pub const ALL: [(CardSize, &'static str, &'static str); 4] = [
+        (CardSize::Normal, "normal", "Normal"),
+        (CardSize::Wide, "wide", "Wide"),
+        (CardSize::Tall, "tall", "Tall"),
+        (CardSize::Large, "large", "Wide and tall"),
+    ];
+
+    /// The size with id `id`.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(_, i, _)| *i == id)
+            .map(|(size, _, _)| *size)
+    }
+
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(size, _, _)| *size == self)
+            .map_or("normal", |(_, id, _)| id)
+    }
+
+    /// Whether the card spans two columns.
+    pub fn is_wide(self) -> bool {
+        matches!(self, Self::Wide | Self::Large)
+    }
+
+    /// Whether the card is taller than normal.
+    pub fn is_tall(self) -> bool {
+        matches!(self, Self::Tall | Self::Large)
+    }
+}
+
 /// What a control sends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ControlSettings {
@@ -157,6 +207,8 @@ pub struct Card {
     pub gauge_range: Option<(f64, f64)>,
     /// What a control sends.
     pub control: ControlSettings,
+    /// Room in the grid.
+    pub size: CardSize,
 }
 
 impl Card {
@@ -171,6 +223,7 @@ impl Card {
             window: TimeWindow::default(),
             gauge_range: None,
             control: ControlSettings::default(),
+            size: CardSize::default(),
         }
     }
 

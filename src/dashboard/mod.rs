@@ -3,3 +3,4 @@
 
 pub mod board;
 pub mod card;
+pub mod document;

@@ -16,6 +16,31 @@ pub enum ServiceKind {
     Generic,
 }
 
+impl ServiceKind {
+    /// Every service, in menu order, with its stable id.
+    pub const ALL: [(ServiceKind, &'static str); 3] = [
+        (ServiceKind::Generic, "generic"),
+        (ServiceKind::AdafruitIo, "adafruit-io"),
+        (ServiceKind::ThingSpeak, "thingspeak"),
+    ];
+
+    /// The stable id, for forms and saved profiles.
+    pub fn id(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(kind, _)| *kind == self)
+            .map_or("generic", |(_, id)| id)
+    }
+
+    /// The service with id `id`.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(_, i)| *i == id)
+            .map(|(kind, _)| *kind)
+    }
+}
+
 /// A credential the connection form asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CredentialField {

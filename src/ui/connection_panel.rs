@@ -2,31 +2,17 @@
 
 use super::mqtt_handle::{ConnectionSettings, LinkStatus, MqttHandle};
 use super::page_clock::PageClock;
+use super::profiles_handle::{ProfileDetails, ProfilesHandle};
 use crate::budget::budgets::{BudgetSettings, PlanChoice, DEFAULT_MARGIN};
+use crate::profile::Profile;
 use crate::service::descriptor::{CredentialRole, RateLimit, ServiceDescriptor};
 use crate::service::ServiceKind;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-
-/// The services offered in the form, in order, with their option values.
-const SERVICES: [(&str, ServiceKind); 3] = [
-    ("generic", ServiceKind::Generic),
-    ("adafruit-io", ServiceKind::AdafruitIo),
-    ("thingspeak", ServiceKind::ThingSpeak),
-];
-
-fn service_value(kind: ServiceKind) -> &'static str {
-    SERVICES
-        .iter()
-        .find(|(_, k)| *k == kind)
-        .map_or("generic", |(value, _)| value)
-}
+use leptos::wasm_bindgen::JsCast;
 
 fn service_of(value: &str) -> ServiceKind {
-    SERVICES
-        .iter()
-        .find(|(v, _)| *v == value)
-        .map_or(ServiceKind::Generic, |(_, kind)| *kind)
+    ServiceKind::from_id(value).unwrap_or(ServiceKind::Generic)
 }
 
 /// The service's own name for a credential, falling back to a plain one.
@@ -43,27 +29,144 @@ fn credential_label(kind: ServiceKind, role: CredentialRole) -> &'static str {
         })
 }
 
-/// The connection form. `initial` fills the fields on first show.
+/// The form's fields.
+#[derive(Clone, Copy)]
+struct Form {
+    name: RwSignal<String>,
+    service: RwSignal<String>,
+    url: RwSignal<String>,
+    client_id: RwSignal<String>,
+    username: RwSignal<String>,
+    password: RwSignal<String>,
+    remember: RwSignal<bool>,
+    plan: RwSignal<String>,
+    custom_rate: RwSignal<String>,
+    margin: RwSignal<String>,
+    persistent: RwSignal<bool>,
+    channels: RwSignal<String>,
+}
+
+impl Form {
+    fn new() -> Self {
+        Self {
+            name: RwSignal::new(String::new()),
+            service: RwSignal::new(ServiceKind::Generic.id().to_owned()),
+            url: RwSignal::new(String::new()),
+            client_id: RwSignal::new(String::new()),
+            username: RwSignal::new(String::new()),
+            password: RwSignal::new(String::new()),
+            remember: RwSignal::new(false),
+            plan: RwSignal::new(String::new()),
+            custom_rate: RwSignal::new(String::new()),
+            margin: RwSignal::new(format!("{:.0}", DEFAULT_MARGIN * 100.0)),
+            persistent: RwSignal::new(false),
+            channels: RwSignal::new(String::new()),
+        }
+    }
+
+    /// Fills the fields from `profile` (a random client ID when it has none).
+    fn load(&self, profile: &Profile) {
+        self.name.set(profile.name.clone());
+        self.service.set(profile.service.id().to_owned());
+        self.url.set(profile.url.clone());
+        self.client_id.set(if profile.client_id.is_empty() {
+            random_client_id()
+        } else {
+            profile.client_id.clone()
+        });
+        self.username.set(profile.username.clone());
+        self.password
+            .set(profile.secret.clone().unwrap_or_default());
+        self.remember.set(profile.remember_secret);
+        let (plan, custom) = match &profile.plan {
+            PlanChoice::Named(id) => (id.clone(), String::new()),
+            PlanChoice::Custom(limit) => (CUSTOM_PLAN.to_owned(), limit.count.to_string()),
+        };
+        self.plan.set(plan);
+        self.custom_rate.set(custom);
+        self.margin.set(format!("{:.0}", profile.margin * 100.0));
+        self.persistent.set(!profile.clean_session);
+        let channels: Vec<String> = profile.channels.iter().map(u64::to_string).collect();
+        self.channels.set(channels.join(", "));
+    }
+
+    fn kind(&self) -> ServiceKind {
+        service_of(&self.service.get_untracked())
+    }
+
+    fn settings(&self) -> ConnectionSettings {
+        ConnectionSettings {
+            service: self.kind(),
+            url: self.url.get_untracked(),
+            client_id: self.client_id.get_untracked(),
+            username: self.username.get_untracked(),
+            password: self.password.get_untracked(),
+            budget: budget_settings(
+                self.kind(),
+                &self.plan.get_untracked(),
+                &self.custom_rate.get_untracked(),
+                &self.margin.get_untracked(),
+            ),
+            clean_session: !self.persistent.get_untracked(),
+        }
+    }
+
+    fn details(&self) -> ProfileDetails {
+        ProfileDetails {
+            name: self.name.get_untracked(),
+            remember_secret: self.remember.get_untracked(),
+            channels: parse_channels(&self.channels.get_untracked()),
+        }
+    }
+}
+
+/// Channel ids typed as `1000, 1001` (anything not a number is left out).
+fn parse_channels(text: &str) -> Vec<u64> {
+    text.split([',', ' ', ';'])
+        .filter_map(|part| part.trim().parse().ok())
+        .collect()
+}
+
+/// A fresh client ID, so two tabs never knock each other off the broker.
+pub fn random_client_id() -> String {
+    let suffix = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("feedboard-{suffix:08x}")
+}
+
+/// The connection form, filled from the profile in use.
 #[component]
-pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
+pub fn ConnectionPanel() -> impl IntoView {
     let mqtt = expect_context::<MqttHandle>();
+    let profiles = expect_context::<ProfilesHandle>();
     let status = mqtt.status();
-    let service = RwSignal::new(service_value(initial.service).to_owned());
+    let form = Form::new();
+    let current = profiles.current();
+    form.load(&current.get_untracked());
+    // Refill when another profile comes into use (not when its dashboard changes, and not on
+    // the effect's first run, which would undo what was typed since the page appeared).
+    let current_id = Memo::new(move |_| current.with(|p| p.id.clone()));
+    Effect::new(move |previous: Option<String>| {
+        let id = current_id.get();
+        if previous.is_some_and(|previous| previous != id) {
+            form.load(&current.get_untracked());
+        }
+        id
+    });
+    let Form {
+        name,
+        service,
+        url,
+        client_id,
+        username,
+        password,
+        remember,
+        plan,
+        custom_rate,
+        margin,
+        persistent,
+        channels,
+    } = form;
     let kind = move || service_of(&service.get());
-    let url = RwSignal::new(initial.url);
-    let client_id = RwSignal::new(initial.client_id);
-    let username = RwSignal::new(initial.username);
-    let password = RwSignal::new(initial.password);
-    let plan = RwSignal::new(match &initial.budget.plan {
-        PlanChoice::Named(id) => id.clone(),
-        PlanChoice::Custom(_) => CUSTOM_PLAN.to_owned(),
-    });
-    let custom_rate = RwSignal::new(match &initial.budget.plan {
-        PlanChoice::Custom(limit) => limit.count.to_string(),
-        PlanChoice::Named(_) => String::new(),
-    });
-    let margin = RwSignal::new(format!("{:.0}", initial.budget.margin * 100.0));
-    let persistent = RwSignal::new(!initial.clean_session);
     let plans = move || ServiceDescriptor::of(kind()).plans;
     let limited = move || plans().iter().any(|p| p.publish_limit.is_some());
     let active = move || {
@@ -80,27 +183,18 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
         if active() {
             mqtt.disconnect();
         } else {
-            mqtt.connect(&ConnectionSettings {
-                service: service_of(&service.get_untracked()),
-                url: url.get_untracked(),
-                client_id: client_id.get_untracked(),
-                username: username.get_untracked(),
-                password: password.get_untracked(),
-                budget: budget_settings(
-                    service_of(&service.get_untracked()),
-                    &plan.get_untracked(),
-                    &custom_rate.get_untracked(),
-                    &margin.get_untracked(),
-                ),
-                clean_session: !persistent.get_untracked(),
-            });
+            profiles.connect(&form.settings(), &form.details());
         }
     };
 
     view! {
         <section class="panel" aria-labelledby="connection-heading">
             <h2 id="connection-heading">"Connection"</h2>
+            <SavedConnections />
             <form class="form-grid" on:submit=on_submit>
+                <label for="profile-name">"Name"</label>
+                <input id="profile-name" type="text" placeholder="made from the connection"
+                    bind:value=name prop:disabled=active />
                 <label for="service">"Service"</label>
                 <select id="service" prop:disabled=active prop:value=move || service.get()
                     on:change=move |event| {
@@ -110,9 +204,9 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                         plan.set(descriptor.plans.first().map(|p| p.id.to_owned()).unwrap_or_default());
                         service.set(value);
                     }>
-                    {SERVICES
+                    {ServiceKind::ALL
                         .iter()
-                        .map(|(value, kind)| view! {
+                        .map(|(kind, value)| view! {
                             <option value=*value>{ServiceDescriptor::of(*kind).name}</option>
                         })
                         .collect_view()}
@@ -131,6 +225,25 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                 <label for="password">{move || credential_label(kind(), CredentialRole::Password)}</label>
                 <input id="password" type="password" autocomplete="off"
                     bind:value=password prop:disabled=active />
+                <div class="form-check">
+                    <input id="remember-secret" type="checkbox" prop:disabled=active
+                        prop:checked=move || remember.get()
+                        on:change=move |event| remember.set(event_target_checked(&event)) />
+                    <label for="remember-secret">"Remember the password or key on this device"</label>
+                </div>
+                <Show when=move || remember.get()>
+                    <p class="warning form-note" id="remember-warning" role="note">
+                        {move || match kind() {
+                            ServiceKind::AdafruitIo => "An AIO key works like your account password: anyone using this browser can read it from its storage. Only tick this on your own device.",
+                            _ => "Anyone using this browser can read a remembered password from its storage. Only tick this on your own device.",
+                        }}
+                    </p>
+                </Show>
+                <Show when=move || kind() == ServiceKind::ThingSpeak>
+                    <label for="channels">"Channel IDs"</label>
+                    <input id="channels" type="text" inputmode="numeric" placeholder="1000, 1001"
+                        bind:value=channels prop:disabled=active />
+                </Show>
                 <Show when=limited>
                     <label for="plan">"Plan"</label>
                     <select id="plan" prop:disabled=active prop:value=move || plan.get()
@@ -163,8 +276,11 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                     </button>
                 </div>
             </form>
-            <p class="hint">"The password stays in this page's memory and is never saved."</p>
-                        {move || match status.get() {
+            <p class="hint">"Connections are saved in this browser as you use them. Passwords and keys stay in this page's memory unless you tick \"Remember\"; they are never put in a URL, a log or an export."</p>
+            {move || profiles.problem().get().map(|message| view! {
+                <p class="error" role="alert" id="profiles-problem">{message}</p>
+            })}
+            {move || match status.get() {
                 LinkStatus::Failed(reason) => Some(view! {
                     <p id="connection-error" class="error" role="alert">{reason}</p>
                 }.into_any()),
@@ -184,6 +300,80 @@ pub fn ConnectionPanel(initial: ConnectionSettings) -> impl IntoView {
                 _ => None,
             }}
         </section>
+    }
+}
+
+/// The saved connections: one click connects (or asks for the secret it needs).
+#[component]
+fn SavedConnections() -> impl IntoView {
+    let mqtt = expect_context::<MqttHandle>();
+    let profiles = expect_context::<ProfilesHandle>();
+    let book = profiles.book();
+    let current = profiles.current();
+    let listed = Memo::new(move |_| {
+        book.with(|b| {
+            b.profiles
+                .iter()
+                .map(|p| (p.id.clone(), p.name.clone(), p.service))
+                .collect::<Vec<_>>()
+        })
+    });
+    let asking = RwSignal::new(None::<String>);
+    let open = move |id: String| {
+        let Some(profile) = profiles.select(&id) else {
+            return;
+        };
+        let needs_secret = profile.service != ServiceKind::Generic && profile.secret.is_none();
+        if needs_secret {
+            asking.set(Some(format!(
+                "Enter the {} for {} to connect.",
+                credential_label(profile.service, CredentialRole::Password),
+                profile.name
+            )));
+            if let Some(field) = document().get_element_by_id("password") {
+                let _ = field.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+            return;
+        }
+        asking.set(None);
+        mqtt.disconnect();
+        profiles.connect(
+            &ProfilesHandle::settings_of(&profile),
+            &ProfileDetails {
+                name: profile.name.clone(),
+                remember_secret: profile.remember_secret,
+                channels: profile.channels.clone(),
+            },
+        );
+    };
+    view! {
+        <Show when=move || !listed.with(Vec::is_empty)>
+            <ul class="saved-connections" aria-label="Saved connections">
+                <For each=move || listed.get() key=|(id, name, _)| (id.clone(), name.clone()) let:entry>
+                    {
+                        let (id, name, service) = entry;
+                        let in_use = {
+                            let id = id.clone();
+                            move || current.with(|p| p.id == id)
+                        };
+                        let (to_open, to_forget) = (id.clone(), id.clone());
+                        let connect_label = format!("Connect to {name}");
+                        let forget_label = format!("Forget {name} and its dashboards");
+                        view! {
+                            <li data-profile=id.clone() class:in-use=in_use>
+                                <span class="saved-name">{name.clone()}</span>
+                                <span class="tag">{ServiceDescriptor::of(service).name}</span>
+                                <button type="button" class="link-button" aria-label=connect_label
+                                    on:click=move |_| open(to_open.clone())>"Connect"</button>
+                                <button type="button" class="icon-button" aria-label=forget_label
+                                    on:click=move |_| profiles.remove(&to_forget)>"×"</button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </Show>
+        {move || asking.get().map(|text| view! { <p class="hint" role="status" id="secret-needed">{text}</p> })}
     }
 }
 

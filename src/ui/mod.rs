@@ -11,5 +11,6 @@ pub mod message_log_panel;
 pub mod monitor_panel;
 pub mod mqtt_handle;
 pub mod page_clock;
+pub mod profiles_handle;
 pub mod status_badge;
 pub mod subscriptions_panel;

@@ -217,6 +217,11 @@ impl MqttHandle {
         self.budget
     }
 
+    /// The service the connection is for, with its user, without tracking.
+    pub fn behaviour_untracked(&self) -> ServiceBehaviour {
+        self.behaviour.get_untracked()
+    }
+
     /// The service the connection is for, with its user (reactive).
     pub fn behaviour(&self) -> ServiceBehaviour {
         self.behaviour.get()

@@ -99,14 +99,29 @@ pub fn click(root: &HtmlElement, selector: &str) {
         .click();
 }
 
+/// Empties the page's storage: tests in one file share a page, and each starts afresh
+/// (saved connections would otherwise carry from one test into the next).
+pub fn clear_storage() {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        storage.clear().expect("storage clears");
+    }
+}
+
 pub fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
+    clear_storage();
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App options=options /> });
     (root, handle)
 }
 
-/// Mounts the app with a feed store the test can read.
+/// Mounts the app with a feed store the test can read, on empty storage.
 pub fn mount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, impl Drop) {
+    clear_storage();
+    remount_with_store(options)
+}
+
+/// Mounts the app with a feed store the test can read, keeping what is in storage (a reload).
+pub fn remount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, impl Drop) {
     let root = container();
     let slot: Rc<Cell<Option<FeedsHandle>>> = Rc::default();
     let keep = slot.clone();
