@@ -3,6 +3,10 @@
 
 FEEDBOARD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN_DIR="$FEEDBOARD_ROOT/.dev-run"
+# Tools dev/setup installs from npm (wasm-opt); first on PATH so trunk finds them.
+DEV_TOOLS="$FEEDBOARD_ROOT/.dev-tools"
+WASM_OPT_VERSION=132 # = [tools] wasm_opt in Trunk.toml
+export PATH="$DEV_TOOLS/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 STARTED_PIDS=()
 
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }

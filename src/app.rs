@@ -8,6 +8,7 @@ use crate::ui::connection_panel::{random_client_id, ConnectionPanel};
 use crate::ui::dashboard_view::DashboardView;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::feeds_panel::FeedsPanel;
+use crate::ui::first_run::FirstRun;
 use crate::ui::message_log_panel::MessageLogPanel;
 use crate::ui::monitor_panel::{LimitBadge, MonitorPanel};
 use crate::ui::mqtt_handle::{ConnectionSettings, MqttHandle};
@@ -83,6 +84,7 @@ pub fn App(
                 <MonitorPanel />
             </div>
             <div class="main-column">
+                <FirstRun />
                 <DashboardView />
                 <div class="data-row">
                     <FeedsPanel />

@@ -6,6 +6,7 @@ pub mod css;
 pub mod download;
 pub mod frame;
 pub mod local_zone;
+pub mod offline;
 pub mod profile_store;
 pub mod resize;
 pub mod saved_outbox;

@@ -213,7 +213,7 @@ pub fn ConnectionPanel() -> impl IntoView {
                 </select>
                 <label for="broker-url">"Broker URL"</label>
                 <input id="broker-url" type="text" inputmode="url" spellcheck="false"
-                    placeholder="wss://io.adafruit.com:443/mqtt" bind:value=url
+                    placeholder=move || ServiceDescriptor::of(kind()).default_url bind:value=url
                     prop:disabled=active />
                 <label for="client-id">{move || credential_label(kind(), CredentialRole::ClientId)}</label>
                 <input id="client-id" type="text" spellcheck="false"

@@ -1,6 +1,7 @@
 //! The dashboard: the cards, in order, in a grid that reflows from phone to wide screen.
 
 use super::cards::card_frame::DashboardCard;
+use super::dashboard_tabs::DashboardTabs;
 use super::feeds_handle::FeedsHandle;
 use super::mqtt_handle::LinkStatus;
 use super::mqtt_handle::MqttHandle;
@@ -28,6 +29,7 @@ pub fn DashboardView() -> impl IntoView {
                     n => format!("{n} cards"),
                 }}</span>
             </div>
+            <DashboardTabs />
             <AddCardForm />
             <div class="card-grid">
                 <For each=move || ids.get() key=|id| *id let:id>

@@ -100,13 +100,8 @@ impl ProfilesHandle {
         let handle = *self;
         let dashboard = self.feeds.dashboard();
         Effect::new(move |_| {
-            let board = dashboard.get();
-            handle.current.update(|profile| {
-                let index = profile.active_dashboard;
-                if let Some(named) = profile.dashboards.get_mut(index) {
-                    named.board = board;
-                }
-            });
+            dashboard.track();
+            handle.keep_live_board();
             handle.store();
         });
         let subscriptions = self.mqtt.subscriptions();
@@ -151,6 +146,27 @@ impl ProfilesHandle {
         }
     }
 
+    /// Copies the dashboard on the page into the profile. The effect above does it too, but
+    /// only after the current event: switching or exporting in the same event must not lose
+    /// (or export without) the last edit.
+    fn keep_live_board(&self) {
+        let board = self.feeds.dashboard().get_untracked();
+        let stale = self.current.with_untracked(|profile| {
+            profile
+                .dashboards
+                .get(profile.active_dashboard)
+                .is_some_and(|named| named.board != board)
+        });
+        if stale {
+            self.current.update(|profile| {
+                let index = profile.active_dashboard;
+                if let Some(named) = profile.dashboards.get_mut(index) {
+                    named.board = board;
+                }
+            });
+        }
+    }
+
     fn show_active_dashboard(&self) {
         let board = self.current.with_untracked(|p| {
             p.dashboards
@@ -189,6 +205,8 @@ impl ProfilesHandle {
 
     /// Makes the saved profile `id` the one in use; returns it.
     pub fn select(&self, id: &str) -> Option<Profile> {
+        self.keep_live_board();
+        self.store();
         let profile = self.book.with_untracked(|book| book.get(id).cloned())?;
         // Keep a secret typed earlier in this page for this profile.
         let typed = self
@@ -316,6 +334,7 @@ impl ProfilesHandle {
     pub fn switch_dashboard(&self, index: usize) {
         let exists = self.current.with_untracked(|p| index < p.dashboards.len());
         if exists {
+            self.keep_live_board();
             self.current.update(|p| p.active_dashboard = index);
             self.show_active_dashboard();
             self.store();
@@ -332,6 +351,7 @@ impl ProfilesHandle {
 
     /// Adds `dashboard` (an import) and shows it.
     pub fn add_named(&self, dashboard: NamedDashboard) {
+        self.keep_live_board();
         self.current.update(|p| {
             p.dashboards.push(dashboard);
             p.active_dashboard = p.dashboards.len() - 1;
@@ -373,6 +393,7 @@ impl ProfilesHandle {
 
     /// The dashboard shown as an export file: (name, text). No credentials are in it.
     pub fn export_dashboard(&self) -> Option<(String, String)> {
+        self.keep_live_board();
         self.current.with_untracked(|p| {
             let shown = p.dashboards.get(p.active_dashboard)?;
             Some((shown.name.clone(), export_dashboard(shown)))

@@ -35,18 +35,51 @@ pub fn DashboardCard(id: u32) -> impl IntoView {
         })
     });
     let settings_open = RwSignal::new(false);
+    let size = Memo::new(move |_| card.with(|c| c.as_ref().map(|c| c.size).unwrap_or_default()));
+    let drop_target = RwSignal::new(false);
+    // Dragging a card by its header onto another puts it in that card's place.
+    let on_drop = move |event: leptos::ev::DragEvent| {
+        event.prevent_default();
+        drop_target.set(false);
+        let dragged = event
+            .data_transfer()
+            .and_then(|data| data.get_data("text/plain").ok())
+            .and_then(|text| {
+                text.strip_prefix("feedboard-card:")
+                    .and_then(|id| id.parse::<u32>().ok())
+            });
+        if let Some(dragged) = dragged.filter(|d| *d != id) {
+            feeds.edit_dashboard(|board| {
+                if let Some(to) = board.position(id) {
+                    board.move_card(dragged, to);
+                }
+            });
+        }
+    };
     let heading_id = format!("card-{id}-title");
     let settings_id = format!("card-{id}-settings");
 
     view! {
         <article
             class="card"
+            class:size-wide=move || size.get().is_wide()
+            class:size-tall=move || size.get().is_tall()
+            class:drop-target=move || drop_target.get()
+            on:dragover=move |event: leptos::ev::DragEvent| { event.prevent_default(); drop_target.set(true); }
+            on:dragleave=move |_| drop_target.set(false)
+            on:drop=on_drop
             aria-labelledby=heading_id.clone()
             data-card-id=id.to_string()
             data-card-kind=move || kind.get().map(CardKind::id).unwrap_or_default()
             data-feeds=move || feed_ids.get()
         >
-            <header class="card-header">
+            <header class="card-header" draggable="true" title="Drag to move the card"
+                on:dragstart=move |event: leptos::ev::DragEvent| {
+                    if let Some(data) = event.data_transfer() {
+                        let _ = data.set_data("text/plain", &format!("feedboard-card:{id}"));
+                        data.set_effect_allowed("move");
+                    }
+                }>
                 <h3 id=heading_id.clone() class="card-title" title=move || title.get()>{move || title.get()}</h3>
                 <button
                     type="button"

@@ -2,7 +2,7 @@
 //! range, more feeds on a chart, or removing it. Changes apply as they are made.
 
 use super::card_signal;
-use crate::dashboard::card::{Card, CardKind};
+use crate::dashboard::card::{Card, CardKind, CardSize};
 use crate::service::incoming::FeedRef;
 use crate::service::outgoing::{parse_feed, publish_topic, typed_name};
 use crate::ui::budget_handle::BudgetHandle;
@@ -198,6 +198,27 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                 </Show>
             </div>
             {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            <div class="form-grid">
+                <label for=field("size")>"Size"</label>
+                <select id=field("size")
+                    prop:value=move || card.with(|c| c.as_ref().map(|c| c.size.id()).unwrap_or_default())
+                    on:change=move |event| {
+                        if let Some(size) = CardSize::from_id(&event_target_value(&event)) {
+                            edit(Box::new(move |card: &mut Card| card.size = size));
+                        }
+                    }>
+                    {CardSize::ALL.iter().map(|(_, id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
+                </select>
+                <span class="label-like" id=field("move-label")>"Place"</span>
+                <div class="row-split" role="group" aria-labelledby=field("move-label")>
+                    <button type="button" class="move-earlier"
+                        prop:disabled=move || feeds.dashboard().with(|b| b.position(id) == Some(0))
+                        on:click=move |_| { feeds.edit_dashboard(|board| board.shift_card(id, -1)); }>"← Earlier"</button>
+                    <button type="button" class="move-later"
+                        prop:disabled=move || feeds.dashboard().with(|b| b.position(id).is_some_and(|p| p + 1 >= b.cards().len()))
+                        on:click=move |_| { feeds.edit_dashboard(|board| board.shift_card(id, 1)); }>"Later →"</button>
+                </div>
+            </div>
             <div class="card-settings-actions">
                 <button type="button" class="danger"
                     on:click=move |_| { feeds.edit_dashboard(|board| board.remove_card(id)); }>
