@@ -79,6 +79,15 @@ impl Form {
             .set(profile.secret.clone().unwrap_or_default());
         self.remember.set(profile.remember_secret);
         let (plan, custom) = match &profile.plan {
+            // No plan chosen means the service's first (free) one: show it.
+            PlanChoice::Named(id) if id.is_empty() => (
+                ServiceDescriptor::of(profile.service)
+                    .plans
+                    .first()
+                    .map(|p| p.id.to_owned())
+                    .unwrap_or_default(),
+                String::new(),
+            ),
             PlanChoice::Named(id) => (id.clone(), String::new()),
             PlanChoice::Custom(limit) => (CUSTOM_PLAN.to_owned(), limit.count.to_string()),
         };
@@ -319,6 +328,13 @@ fn SavedConnections() -> impl IntoView {
         })
     });
     let asking = RwSignal::new(None::<String>);
+    let status = mqtt.status();
+    let linked = move || {
+        matches!(
+            status.get(),
+            LinkStatus::Connected | LinkStatus::Connecting | LinkStatus::Reconnecting { .. }
+        )
+    };
     let open = move |id: String| {
         let Some(profile) = profiles.select(&id) else {
             return;
@@ -354,7 +370,7 @@ fn SavedConnections() -> impl IntoView {
                         let (id, name, service) = entry;
                         let in_use = {
                             let id = id.clone();
-                            move || current.with(|p| p.id == id)
+                            Memo::new(move |_| current.with(|p| p.id == id))
                         };
                         let (to_open, to_forget) = (id.clone(), id.clone());
                         let connect_label = format!("Connect to {name}");
@@ -363,8 +379,15 @@ fn SavedConnections() -> impl IntoView {
                             <li data-profile=id.clone() class:in-use=in_use>
                                 <span class="saved-name">{name.clone()}</span>
                                 <span class="tag">{ServiceDescriptor::of(service).name}</span>
-                                <button type="button" class="link-button" aria-label=connect_label
-                                    on:click=move |_| open(to_open.clone())>"Connect"</button>
+                                {move || if in_use.get() && linked() {
+                                    view! { <span class="hint">"in use"</span> }.into_any()
+                                } else {
+                                    let to_open = to_open.clone();
+                                    view! {
+                                        <button type="button" class="link-button" aria-label=connect_label.clone()
+                                            on:click=move |_| open(to_open.clone())>"Connect"</button>
+                                    }.into_any()
+                                }}
                                 <button type="button" class="icon-button" aria-label=forget_label
                                     on:click=move |_| profiles.remove(&to_forget)>"×"</button>
                             </li>

@@ -79,7 +79,7 @@ pub fn FirstRun() -> impl IntoView {
         <Show when=shown>
             <section class="panel first-run" aria-labelledby="first-run-heading">
                 <h2 id="first-run-heading">"Connect Feedboard to your data"</h2>
-                <p>"Feedboard runs entirely in this browser and talks straight to your MQTT service: nothing goes through a server of ours. Choose how to connect; the form on the left is filled in for you."</p>
+                <p>"Feedboard runs entirely in this browser and talks straight to your MQTT service: nothing goes through a server of ours. Choose how to connect and the connection form is filled in for you."</p>
                 <ul class="ways">
                     {WAYS.iter().map(|way| {
                         let preset = way.preset;
