@@ -7,8 +7,10 @@ use crate::chart::time_axis::readout_time;
 use crate::feeds::export::{file_name, log_json_lines};
 use crate::feeds::message_log::{LogEntry, LogKind};
 use crate::feeds::payload_text::{render_payload, PayloadFormat};
+use crate::platform::clock::wall_clock_millis;
 use crate::platform::download::save_text_file;
 use crate::platform::local_zone::BrowserZone;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
 /// Messages listed at most (the log keeps more; the filter reaches all of them).
@@ -27,10 +29,12 @@ pub fn MessageLogPanel() -> impl IntoView {
     let paused_at_total = RwSignal::new(None::<u64>);
     let problem = RwSignal::new(None::<String>);
     let total = Memo::new(move |_| log.with(|l| l.total()));
+    let shown_total = follow_at_most_every(total, LIST_REFRESH_MS);
     let listed = Memo::new(move |_| {
         let paused = paused_at_total.get();
+        shown_total.track();
         filter.with(|filter| {
-            log.with(|log| {
+            log.with_untracked(|log| {
                 log.matching(filter, usize::MAX)
                     // Paused: keep showing what was there; new messages wait below the fold.
                     .filter(|entry| paused.is_none_or(|last| entry.seq <= last))
@@ -102,6 +106,37 @@ pub fn MessageLogPanel() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// How often the list follows a stream, at most. Each refresh moves every listed row (newest
+/// first), which at 60 refreshes a second took most of a frame; nobody reads faster than this.
+const LIST_REFRESH_MS: f64 = 250.0;
+
+/// `source`, but changing at most once every `every_ms`: a change soon after the last one is
+/// shown when the interval is over (the latest value, nothing is skipped at the end).
+fn follow_at_most_every(source: Memo<u64>, every_ms: f64) -> ReadSignal<u64> {
+    let (shown, set_shown) = signal(source.get_untracked());
+    let last_ms = StoredValue::new(f64::NEG_INFINITY);
+    let pending = StoredValue::new_local(None::<Timeout>);
+    Effect::new(move |_| {
+        let value = source.get();
+        let since = wall_clock_millis() - last_ms.get_value();
+        if since >= every_ms {
+            last_ms.set_value(wall_clock_millis());
+            set_shown.set(value);
+        } else if pending.with_value(Option::is_none) {
+            let wait = (every_ms - since).ceil() as u32;
+            // Dropping the pane drops the timer with it; `try_` in case it fires meanwhile.
+            pending.set_value(Some(Timeout::new(wait, move || {
+                pending.try_set_value(None);
+                last_ms.try_set_value(wall_clock_millis());
+                if let Some(latest) = source.try_get_untracked() {
+                    set_shown.try_set(latest);
+                }
+            })));
+        }
+    });
+    shown
 }
 
 #[component]

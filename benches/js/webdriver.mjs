@@ -1,0 +1,142 @@
+// Just enough WebDriver to run a page in Debian's headless Chromium and read results back:
+// chromedriver on a free port, one session, navigate, run scripts, quit.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Browser {
+  static async start({ width = 1280, height = 900, args = [] } = {}) {
+    const port = await freePort();
+    const driver = spawn('chromedriver', [`--port=${port}`], { stdio: 'ignore' });
+    const browser = new Browser(driver, `http://127.0.0.1:${port}`, mkdtempSync(join(tmpdir(), 'feedboard-bench-')));
+    for (let i = 0; i < 100; i++) {
+      try {
+        await fetch(`${browser.api}/status`);
+        break;
+      } catch {
+        await sleep(100);
+      }
+    }
+    const session = await browser.call('POST', '/session', {
+      capabilities: { alwaysMatch: { 'goog:chromeOptions': {
+        binary: '/usr/bin/chromium',
+        args: ['headless', 'no-sandbox', 'disable-gpu', 'disable-quic', 'no-first-run',
+          'disable-background-networking', 'disable-component-update', 'disable-sync',
+          'disable-background-timer-throttling', 'disable-renderer-backgrounding',
+          'enable-precise-memory-info', `window-size=${width},${height}`, `user-data-dir=${browser.profile}`, ...args],
+      } } },
+    });
+    browser.session = session.sessionId;
+    return browser;
+  }
+
+  constructor(driver, api, profile) {
+    this.driver = driver;
+    this.api = api;
+    this.profile = profile;
+  }
+
+  async call(method, path, body) {
+    const response = await fetch(this.api + path, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await response.json();
+    if (json.value && json.value.error) throw new Error(`${json.value.error}: ${json.value.message}`);
+    return json.value;
+  }
+
+  open(url) {
+    return this.call('POST', `/session/${this.session}/url`, { url });
+  }
+
+  run(script, ...args) {
+    return this.call('POST', `/session/${this.session}/execute/sync`, { script, args });
+  }
+
+  /** Chrome DevTools Protocol command through chromedriver. */
+  cdp(cmd, params = {}) {
+    return this.call('POST', `/session/${this.session}/goog/cdp/execute`, { cmd, params });
+  }
+
+  /** Polls `script` until it returns something other than null (at most `seconds`). */
+  async waitFor(script, seconds = 60) {
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      const value = await this.run(script).catch(() => null);
+      if (value !== null && value !== undefined) return value;
+      await sleep(200);
+    }
+    throw new Error(`gave up waiting for: ${script}`);
+  }
+
+  async quit() {
+    await this.call('DELETE', `/session/${this.session}`).catch(() => {});
+    this.driver.kill();
+    rmSync(this.profile, { recursive: true, force: true });
+  }
+}
+
+/** Serves `dir` over HTTP on a free port (python3's http.server, as dev/check-static does). */
+export async function serve(dir) {
+  const port = await freePort();
+  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      break;
+    } catch {
+      await sleep(100);
+    }
+  }
+  return { url: `http://127.0.0.1:${port}`, stop: () => server.kill() };
+}
+
+/** Proportional set size (MB) of the biggest renderer process this browser runs: the page's
+ * whole memory — JS heap, WebAssembly memory, DOM, canvases — as the operating system sees it. */
+export function rendererMemoryMb(browser) {
+  const parents = new Map();
+  const commands = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      commands.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const descends = (pid) => {
+    for (let p = pid; p > 1; p = parents.get(p) ?? 0) if (p === browser.driver.pid) return true;
+    return false;
+  };
+  let biggest = 0;
+  for (const [pid, command] of commands) {
+    if (!command.includes('--type=renderer') || command.includes('--extension-process') || !descends(pid)) continue;
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      const pss = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+      biggest = Math.max(biggest, pss / 1024);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return biggest;
+}
