@@ -178,12 +178,7 @@ pub fn ConnectionPanel() -> impl IntoView {
     let kind = move || service_of(&service.get());
     let plans = move || ServiceDescriptor::of(kind()).plans;
     let limited = move || plans().iter().any(|p| p.publish_limit.is_some());
-    let active = move || {
-        matches!(
-            status.get(),
-            LinkStatus::Connected | LinkStatus::Connecting | LinkStatus::Reconnecting { .. }
-        )
-    };
+    let active = move || status.with(LinkStatus::is_active);
 
     let clock = expect_context::<PageClock>().now();
 
@@ -329,12 +324,7 @@ fn SavedConnections() -> impl IntoView {
     });
     let asking = RwSignal::new(None::<String>);
     let status = mqtt.status();
-    let linked = move || {
-        matches!(
-            status.get(),
-            LinkStatus::Connected | LinkStatus::Connecting | LinkStatus::Reconnecting { .. }
-        )
-    };
+    let linked = move || status.with(LinkStatus::is_active);
     let open = move |id: String| {
         let Some(profile) = profiles.select(&id) else {
             return;

@@ -48,6 +48,14 @@ pub enum LinkStatus {
 }
 
 impl LinkStatus {
+    /// Whether a connection is up or on its way (the form is locked, Disconnect is offered).
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self,
+            Self::Connected | Self::Connecting | Self::Reconnecting { .. }
+        )
+    }
+
     /// A one-word label.
     pub fn label(&self) -> &'static str {
         match self {
