@@ -1,17 +1,17 @@
 //! The root component: builds the connection handle, provides it, lays out the page.
 
 use crate::feeds::store::StoreLimits;
+use crate::link::ConnectionSettings;
 use crate::mqtt::QoS;
 use crate::service::ServiceKind;
-use crate::ui::budget_handle::BudgetHandle;
 use crate::ui::connection_panel::{random_client_id, ConnectionPanel};
 use crate::ui::dashboard_view::DashboardView;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::feeds_panel::FeedsPanel;
 use crate::ui::first_run::FirstRun;
+use crate::ui::link_handle::LinkHandle;
 use crate::ui::message_log_panel::MessageLogPanel;
 use crate::ui::monitor_panel::{LimitBadge, MonitorPanel};
-use crate::ui::mqtt_handle::{ConnectionSettings, MqttHandle};
 use crate::ui::page_clock::PageClock;
 use crate::ui::profiles_handle::{ProfileDetails, ProfilesHandle};
 use crate::ui::status_badge::StatusBadge;
@@ -62,12 +62,10 @@ pub fn App(
     provide_context(PageClock::start());
     let feeds = feeds.unwrap_or_else(|| FeedsHandle::new(StoreLimits::default()));
     provide_context(feeds);
-    let budget = BudgetHandle::new();
-    provide_context(budget);
-    let mqtt = MqttHandle::new(feeds, budget);
-    mqtt.reconnect_promptly();
-    provide_context(mqtt);
-    let profiles = ProfilesHandle::start(feeds, mqtt);
+    let link = LinkHandle::new(feeds);
+    link.reconnect_promptly();
+    provide_context(link);
+    let profiles = ProfilesHandle::start(feeds, link);
     provide_context(profiles);
     start_connection(profiles, &options);
 
@@ -123,10 +121,9 @@ fn start_connection(profiles: ProfilesHandle, options: &StartupOptions) {
             client_id: random_client_id(),
             ..ConnectionSettings::default()
         };
-        let mqtt = expect_context::<MqttHandle>();
         profiles.connect(&settings, &ProfileDetails::default());
         for filter in &options.subscribe {
-            mqtt.subscribe(filter, QoS::AtMostOnce);
+            profiles.subscribe(filter, QoS::AtMostOnce);
         }
     }
 }

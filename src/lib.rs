@@ -1,7 +1,8 @@
 //! Feedboard: a live dashboard for MQTT feeds that runs entirely in the browser.
 //!
-//! The logic layers (`mqtt`, `service`, `budget`, `feeds`, `chart`, `dashboard`, `time`) are plain Rust and tested natively; only
-//! `transport`, `platform`, `ui` and `app` touch the browser.
+//! The logic layers (`mqtt`, `link`, `service`, `budget`, `feeds`, `chart`, `dashboard`,
+//! `profile`, `time`) are plain Rust and tested natively; only `transport`, `platform`, `ui` and
+//! `app` touch the browser.
 
 pub mod app;
 pub mod budget;
@@ -9,6 +10,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod feeds;
 pub mod fuzz;
+pub mod link;
 pub mod mqtt;
 pub mod platform;
 pub mod profile;

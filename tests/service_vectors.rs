@@ -1,4 +1,4 @@
-//! Every topic and payload example in shared/PROTOCOLS.md and the service documents, as test
+//! Every topic and payload example in docs/SERVICES.md and the service documents, as test
 //! vectors: parsed, built, and round-tripped where both directions exist.
 #![cfg(not(target_arch = "wasm32"))]
 

@@ -8,6 +8,8 @@
 mod browser;
 #[path = "support/page.rs"]
 mod page;
+#[path = "support/session_client.rs"]
+mod session_client;
 
 use browser::*;
 use feedboard::app::StartupOptions;

@@ -8,6 +8,8 @@
 mod browser;
 #[path = "support/page.rs"]
 mod page;
+#[path = "support/session_client.rs"]
+mod session_client;
 
 use browser::*;
 use feedboard::app::StartupOptions;
@@ -275,20 +277,51 @@ async fn unacknowledged_publishes_survive_a_reload() {
 }
 
 #[wasm_bindgen_test]
-async fn a_control_waiting_for_the_connection_keeps_only_its_latest_value() {
-    let topic = unique("latest");
-    let (root, _feeds, _app) = mount_with_store(StartupOptions::default());
-    connect_restartable(&root, &unique("page"), false).await;
-    let card = qos1_text_card(&root, &topic).await;
-    broker_control("stop").await;
-    assert!(wait_until(5000, || text_of(&root, "#connection-status") != "Connected").await);
-    for value in ["one", "two", "three"] {
-        submit_value(&root, &card, value);
+async fn an_outbox_kept_by_the_previous_release_is_sent_after_the_update() {
+    let topic = unique("legacy");
+    let client_id = unique("page");
+    {
+        let (root, _feeds, app) = mount_with_store(StartupOptions::default());
+        connect_restartable(&root, &client_id, false).await;
+        drop(app);
+        root.remove();
     }
-    broker_control("start").await;
+    // What the release before stable storage ids wrote: the key names the service as its
+    // `Debug` text, the record is version 1 with the payload in hex.
+    let key = feedboard::storage_key::storage_key("outbox", &["Generic", restart_url(), ""]);
+    let hex: String = b"kept by the old release"
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let record = format!(
+        r#"{{"v":1,"publishes":[{{"topic":"{topic}","payload":"{hex}","qos":1,"retain":false}}]}}"#
+    );
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("storage")
+        .set_item(&key, &record)
+        .expect("stored");
     let watcher = persistent_observer(&topic).await;
-    assert!(wait_until(20_000, || !watcher.messages_on(&topic).is_empty()).await);
-    TimeoutFuture::new(1000).await;
-    assert_eq!(watcher.messages_on(&topic), vec![b"three".to_vec()]);
+    let (root, _feeds, _app) = remount_with_store(StartupOptions::default());
+    assert!(
+        wait_until(10_000, || text_of(&root, "#connection-status")
+            == "Connected")
+        .await,
+        "the saved connection opens as before: {}",
+        text_of(&root, "#connection-error")
+    );
+    assert!(
+        wait_until(5000, || !watcher.messages_on(&topic).is_empty()).await,
+        "{:?}",
+        watcher.messages()
+    );
+    assert_eq!(
+        watcher.messages_on(&topic),
+        vec![b"kept by the old release".to_vec()]
+    );
+    assert!(
+        wait_until(3000, || saved_outboxes() == 0).await,
+        "acknowledged: nothing kept under either key"
+    );
     watcher.client.disconnect();
 }

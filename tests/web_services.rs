@@ -4,6 +4,8 @@
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/session_client.rs"]
+mod session_client;
 
 use browser::*;
 use feedboard::mqtt::QoS;

@@ -3,6 +3,8 @@
 
 #[path = "support/browser.rs"]
 mod browser;
+#[path = "support/session_client.rs"]
+mod session_client;
 
 use browser::*;
 use feedboard::mqtt::{DisconnectReason, Event, QoS, SubscriptionStatus};

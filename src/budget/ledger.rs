@@ -142,10 +142,7 @@ impl TabRecord {
 /// The storage key prefix shared by every tab of one account on one service (each tab adds
 /// its own id).
 pub fn account_prefix(service: ServiceKind, account: &str) -> String {
-    format!(
-        "{}.",
-        storage_key("budget", &[&format!("{service:?}"), account])
-    )
+    format!("{}.", storage_key("budget", &[service.id(), account]))
 }
 
 /// What this tab has already taken from the others' records.

@@ -6,5 +6,4 @@ pub mod action;
 pub mod budgets;
 pub mod ledger;
 pub mod notice;
-pub mod publish_queue;
 pub mod rate_budget;

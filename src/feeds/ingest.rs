@@ -8,17 +8,9 @@ use crate::service::incoming::{interpret, FeedRef, FeedUpdate, Incoming};
 use crate::service::value::{Datum, Value};
 use crate::service::ServiceKind;
 
-/// A notice the service sent, for the monitor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServiceNotice {
-    /// Text from Adafruit IO's `{u}/throttle`.
-    Throttle(String),
-    /// Text from Adafruit IO's `{u}/errors`.
-    Error(String),
-}
-
 /// Logs `message` and records what it means for the feeds. `filters` are the active
-/// subscriptions (to recognise duplicate deliveries). Returns the service notice it carried.
+/// subscriptions (to recognise duplicate deliveries). Service notices are logged here; what
+/// they mean for the connection is the link's business (`crate::link`).
 pub fn ingest<'a>(
     store: &mut FeedStore,
     log: &mut MessageLog,
@@ -26,13 +18,13 @@ pub fn ingest<'a>(
     filters: impl IntoIterator<Item = &'a str> + Clone,
     message: &Message,
     at_ms: f64,
-) -> Option<ServiceNotice> {
-    let (kind, notice) = match interpret(service, &message.topic, &message.payload, filters) {
+) {
+    let kind = match interpret(service, &message.topic, &message.payload, filters) {
         Incoming::Feeds(updates) => {
             for update in &updates {
                 store.record(update, at_ms);
             }
-            (LogKind::Data, None)
+            LogKind::Data
         }
         Incoming::Time(_, text) => {
             let tick = FeedUpdate {
@@ -41,14 +33,13 @@ pub fn ingest<'a>(
                 created_at: None,
             };
             store.record(&tick, at_ms);
-            (LogKind::Time, None)
+            LogKind::Time
         }
-        Incoming::FormatCopy => (LogKind::Copy, None),
-        Incoming::Throttle(text) => (LogKind::Throttle, Some(ServiceNotice::Throttle(text))),
-        Incoming::ServiceError(text) => (LogKind::ServiceError, Some(ServiceNotice::Error(text))),
+        Incoming::FormatCopy => LogKind::Copy,
+        Incoming::Throttle(_) => LogKind::Throttle,
+        Incoming::ServiceError(_) => LogKind::ServiceError,
     };
     log.record(message, kind, at_ms);
-    notice
 }
 
 #[cfg(test)]
@@ -149,14 +140,14 @@ mod tests {
     }
 
     #[test]
-    fn notices_are_logged_and_returned_and_time_ticks_become_feeds() {
+    fn notices_are_logged_not_stored_and_time_ticks_become_feeds() {
         let mut store = FeedStore::new(StoreLimits::default());
         let mut log = MessageLog::default();
         let throttle = message(
             "maker/throttle",
             "\"maker data rate limit reached, 5 seconds until throttle released\"",
         );
-        let notice = ingest(
+        ingest(
             &mut store,
             &mut log,
             ServiceKind::AdafruitIo,
@@ -164,10 +155,11 @@ mod tests {
             &throttle,
             1.0,
         );
-        assert!(
-            matches!(notice, Some(ServiceNotice::Throttle(text)) if text.starts_with("maker data rate"))
-        );
         assert!(store.is_empty());
+        assert_eq!(
+            log.entries().next().map(|entry| entry.kind),
+            Some(LogKind::Throttle)
+        );
         let tick = message("time/seconds", "1767225605");
         ingest(
             &mut store,

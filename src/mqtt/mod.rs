@@ -5,7 +5,6 @@ pub mod encode;
 pub mod error;
 pub mod framing;
 pub mod inflight;
-pub mod outbox_record;
 pub mod reconnect;
 pub mod session;
 pub mod subscriptions;

@@ -761,8 +761,7 @@ impl Session {
         }
         let wanted: Vec<(String, QoS)> = self
             .subscriptions
-            .iter()
-            .filter(|s| s.status != SubscriptionStatus::Refused)
+            .renewable()
             .map(|s| (s.filter.clone(), s.requested))
             .collect();
         if !wanted.is_empty() {

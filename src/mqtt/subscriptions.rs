@@ -74,6 +74,13 @@ impl Subscriptions {
         self.by_filter.values()
     }
 
+    /// The subscriptions a new connection makes again: every one but those refused (asking
+    /// again for what was refused is how accounts get banned).
+    pub fn renewable(&self) -> impl Iterator<Item = &Subscription> {
+        self.iter()
+            .filter(|s| s.status != SubscriptionStatus::Refused)
+    }
+
     /// The subscription for `filter`.
     pub fn get(&self, filter: &str) -> Option<&Subscription> {
         self.by_filter.get(filter)

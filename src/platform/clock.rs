@@ -16,3 +16,19 @@ pub fn now() -> Instant {
 pub fn wall_clock_millis() -> f64 {
     js_sys::Date::now()
 }
+
+/// The wall-clock time (ms since the Unix epoch) of the monotonic instant `at`.
+pub fn wall_of(at: Instant) -> f64 {
+    wall_clock_millis() + at.as_millis() as f64 - now().as_millis() as f64
+}
+
+/// The monotonic instant of wall-clock time `wall_ms` (clamped at the clock's start).
+pub fn instant_of_wall(wall_ms: f64) -> Instant {
+    let now = now();
+    let offset = (wall_clock_millis() - wall_ms).round();
+    if offset >= 0.0 {
+        Instant::from_millis(now.as_millis().saturating_sub(offset as u64))
+    } else {
+        Instant::from_millis(now.as_millis().saturating_add((-offset) as u64))
+    }
+}

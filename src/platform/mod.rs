@@ -8,6 +8,7 @@ pub mod frame;
 pub mod local_zone;
 pub mod offline;
 pub mod profile_store;
+pub mod random;
 pub mod resize;
 pub mod saved_outbox;
 pub mod shared_budget;

@@ -1,30 +1,46 @@
 //! Unacknowledged publishes in `localStorage`, so a reload does not lose what the user sent.
 //! Keyed by service, broker URL and user (no secret in the key or the record).
 
-use crate::mqtt::outbox_record::{decode, encode, SavedPublish};
-use crate::storage_key::storage_key;
+use crate::link::saved_publish::{decode, encode, SavedPublish};
+use crate::link::ConnectionSettings;
+use crate::storage_key::{legacy_service_name, storage_key};
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
 /// The storage key for a connection.
-pub fn key_for(service: &str, url: &str, username: &str) -> String {
-    storage_key("outbox", &[service, url, username])
+pub fn key_for(settings: &ConnectionSettings) -> String {
+    storage_key("outbox", &settings.storage_parts())
 }
 
-/// Takes out what was kept under `key` (it is kept again as the connection makes progress).
-pub fn take(key: &str) -> Vec<SavedPublish> {
+/// The key Feedboard used before service ids were stable (the `Debug` name of the service).
+fn legacy_key_for(settings: &ConnectionSettings) -> String {
+    let [_, url, user] = settings.storage_parts();
+    storage_key(
+        "outbox",
+        &[legacy_service_name(settings.service), url, user],
+    )
+}
+
+/// Takes out what was kept for `settings` (it is kept again as the connection makes
+/// progress), including what an earlier version of Feedboard kept under its old key.
+pub fn take(settings: &ConnectionSettings) -> Vec<SavedPublish> {
     let Some(storage) = storage() else {
         return Vec::new();
     };
-    let saved = storage
-        .get_item(key)
-        .ok()
-        .flatten()
-        .and_then(|text| decode(&text))
-        .unwrap_or_default();
-    let _ = storage.remove_item(key);
+    let mut saved = Vec::new();
+    for key in [legacy_key_for(settings), key_for(settings)] {
+        saved.extend(
+            storage
+                .get_item(&key)
+                .ok()
+                .flatten()
+                .and_then(|text| decode(&text))
+                .unwrap_or_default(),
+        );
+        let _ = storage.remove_item(&key);
+    }
     saved
 }
 

@@ -3,19 +3,9 @@
 //! spend another tab made a moment ago is counted; `storage` events would arrive later, and
 //! not at all within one document).
 
-use crate::budget::action::ActionClass;
-use crate::budget::ledger::{Reader, Spend, TabRecord, KEPT_MS};
-
-/// A change another tab reported.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RemoteChange {
-    /// It spent tokens.
-    Spend(Spend),
-    /// The service paused a class.
-    Pause(ActionClass, f64),
-    /// The account is banned until then (wall clock).
-    Ban(f64),
-}
+use super::clock::{instant_of_wall, wall_clock_millis, wall_of};
+use crate::budget::ledger::{Reader, TabRecord, KEPT_MS};
+use crate::link::Shared;
 
 /// This tab's side of the sharing.
 pub struct SharedBudget {
@@ -49,27 +39,24 @@ impl SharedBudget {
         }
     }
 
-    /// Tells the other tabs about a spend.
-    pub fn spend(&mut self, class: ActionClass, cost: u32, now_wall_ms: f64) {
-        self.record.spend(class, cost, now_wall_ms);
+    /// Tells the other tabs about a change in this tab (times on the wall clock: tabs share no
+    /// monotonic clock).
+    pub fn tell(&mut self, change: &Shared) {
+        match change {
+            Shared::Spend { class, cost, at } => self.record.spend(*class, *cost, wall_of(*at)),
+            Shared::Pause { class, until } => {
+                self.record
+                    .pause(*class, wall_of(*until), wall_clock_millis())
+            }
+            Shared::Ban { until } => self.record.ban(wall_of(*until)),
+        }
         self.save();
     }
 
-    /// Tells the other tabs about a pause.
-    pub fn pause(&mut self, class: ActionClass, until_wall_ms: f64, now_wall_ms: f64) {
-        self.record.pause(class, until_wall_ms, now_wall_ms);
-        self.save();
-    }
-
-    /// Tells the other tabs about a ban.
-    pub fn ban(&mut self, until_wall_ms: f64) {
-        self.record.ban(until_wall_ms);
-        self.save();
-    }
-
-    /// What the other tabs did since the last read. Records of tabs gone quiet for longer than
-    /// any budget period are removed.
-    pub fn read_others(&mut self, now_wall_ms: f64) -> Vec<RemoteChange> {
+    /// What the other tabs did since the last read, on this tab's clock. Records of tabs gone
+    /// quiet for longer than any budget period are removed.
+    pub fn read_others(&mut self) -> Vec<Shared> {
+        let now_wall_ms = wall_clock_millis();
         let Some(storage) = storage() else {
             return Vec::new();
         };
@@ -104,17 +91,26 @@ impl SharedBudget {
                 self.reader
                     .new_spends(&key, &record)
                     .into_iter()
-                    .map(|spend| RemoteChange::Spend(spend.clone())),
+                    .map(|spend| Shared::Spend {
+                        class: spend.class,
+                        cost: spend.cost,
+                        at: instant_of_wall(spend.at_wall_ms),
+                    }),
             );
             changes.extend(
                 record
                     .pauses
                     .iter()
                     .filter(|(_, until)| *until > now_wall_ms)
-                    .map(|(class, until)| RemoteChange::Pause(*class, *until)),
+                    .map(|(class, until)| Shared::Pause {
+                        class: *class,
+                        until: instant_of_wall(*until),
+                    }),
             );
             if let Some(until) = record.banned_until_wall_ms.filter(|u| *u > now_wall_ms) {
-                changes.push(RemoteChange::Ban(until));
+                changes.push(Shared::Ban {
+                    until: instant_of_wall(until),
+                });
             }
         }
         changes

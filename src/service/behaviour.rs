@@ -5,7 +5,7 @@ use super::adafruit_payload::{decode_group_csv, decode_group_json};
 use super::adafruit_topic::{AdafruitTopic, Format};
 use super::descriptor::{ServiceDescriptor, ServiceKind};
 use super::feed_key::{validate_feed_key, validate_group_key};
-use super::incoming::FeedRef;
+use super::incoming::{unquote_notice, FeedRef};
 use super::thingspeak::ThingSpeakTopic;
 
 use crate::mqtt::QoS;
@@ -71,6 +71,21 @@ impl ServiceBehaviour {
             return None;
         }
         Some((topic.get_topic()?.to_string(), GET_PAYLOAD))
+    }
+
+    /// The text of a notice the service sent about this connection, if `topic` carries one
+    /// (Adafruit IO's `{user}/throttle` and `{user}/errors`). Decided by the topic alone, so
+    /// the connection reads notices without interpreting every message's payload.
+    pub fn notice_text(&self, topic: &str, payload: &[u8]) -> Option<String> {
+        if self.descriptor.kind != ServiceKind::AdafruitIo {
+            return None;
+        }
+        match AdafruitTopic::parse(topic)? {
+            AdafruitTopic::Throttle { .. } | AdafruitTopic::Errors { .. } => {
+                Some(unquote_notice(&String::from_utf8_lossy(payload)))
+            }
+            _ => None,
+        }
     }
 
     /// Whether following `feed` by itself is safe: on Adafruit IO only the user's own feeds

@@ -1,176 +1,73 @@
-//! Drives a [`Session`] with a [`BrokerSocket`] and a timer: the glue between the sans-IO core
-//! and the browser. It holds no protocol logic of its own.
+//! Drives a [`Link`] with a [`BrokerSocket`] and a timer: the glue between the sans-IO core and
+//! the browser. It decides nothing: it feeds the link what the socket and the clock did, does
+//! what [`Link::poll_transmit`] says, and tells its owner when events wait to be read.
 
 use super::broker_url::describe_close;
 use super::websocket::{BrokerSocket, SocketEvent};
-use crate::mqtt::{
-    CommandError, DisconnectReason, Event, QoS, Session, SessionConfig, Subscription,
-};
+use crate::link::{Link, LinkEvent, Transmit};
 use crate::platform::clock;
 use crate::time::Instant;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-type EventSink = Rc<dyn Fn(Event)>;
-
-/// Asked before each connection attempt with the number of subscriptions it will renew:
-/// `None` lets it go, `Some(until)` puts it off (a rate budget is spent).
-pub type ConnectGate = Rc<dyn Fn(Instant, u32) -> Option<Instant>>;
-
 struct Inner {
-    session: Session,
+    link: Link,
     url: String,
     socket: Option<BrokerSocket>,
     socket_open: bool,
-    timer: Option<Timeout>,
-    sink: EventSink,
-    gate: Option<ConnectGate>,
+    /// The armed timer and the deadline it serves (re-armed only when the deadline moves, not
+    /// for every message of a burst).
+    timer: Option<(Instant, Timeout)>,
+    /// Called when the link has events to read.
+    ready: Rc<dyn Fn()>,
 }
 
-/// A browser MQTT client: one session, reconnected by calling [`MqttClient::connect`] again.
+/// A link with its socket and timer. Cloning gives another handle on the same link.
 #[derive(Clone)]
-pub struct MqttClient {
+pub struct LinkDriver {
     inner: Rc<RefCell<Inner>>,
 }
 
-impl MqttClient {
-    /// A client for `url` with these settings. Events are handed to `sink`, outside any borrow,
-    /// so the sink may call back into the client.
-    pub fn new(url: &str, config: SessionConfig, sink: impl Fn(Event) + 'static) -> Self {
+impl LinkDriver {
+    /// Drives `link`; `ready` is called (outside any borrow) whenever events wait in
+    /// [`LinkDriver::events`].
+    pub fn new(link: Link, ready: impl Fn() + 'static) -> Self {
+        let url = link.settings().url.trim().to_owned();
         Self {
             inner: Rc::new(RefCell::new(Inner {
-                session: Session::new(config),
-                url: url.trim().to_owned(),
+                link,
+                url,
                 socket: None,
                 socket_open: false,
                 timer: None,
-                sink: Rc::new(sink),
-                gate: None,
+                ready: Rc::new(ready),
             })),
         }
     }
 
-    /// Sets the gate every connection attempt passes first.
-    pub fn set_connect_gate(&self, gate: ConnectGate) {
-        if let Ok(mut inner) = self.inner.try_borrow_mut() {
-            inner.gate = Some(gate);
-        }
+    /// Runs a command on the link at the current time, then does what it asks. `None` if the
+    /// link is busy (a command from inside a command), which the caller treats as refused.
+    pub fn command<R>(&self, command: impl FnOnce(&mut Link, Instant) -> R) -> Option<R> {
+        let result = {
+            let mut inner = self.inner.try_borrow_mut().ok()?;
+            command(&mut inner.link, clock::now())
+        };
+        flush(&self.inner);
+        Some(result)
     }
 
-    /// Publishes waiting to be sent again after a reconnect (with `hold_resends`), oldest
-    /// first, as (topic, payload).
-    pub fn held_publishes(&self) -> Vec<(String, Vec<u8>)> {
-        self.inner
-            .try_borrow()
-            .map(|inner| {
-                inner
-                    .session
-                    .held_publishes()
-                    .map(|p| (p.topic.clone(), p.payload.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// Reads the link's state.
+    pub fn read<R>(&self, read: impl FnOnce(&Link) -> R) -> Option<R> {
+        self.inner.try_borrow().ok().map(|inner| read(&inner.link))
     }
 
-    /// Sends the oldest held publish again; see [`Session::transmit_held`].
-    pub fn transmit_held(&self) -> Option<u16> {
-        let sent = self
-            .with_session(|session| session.transmit_held(clock::now()))
-            .flatten();
-        pump(&self.inner);
-        sent
-    }
-
-    /// Marks `filter` refused by the service; see [`Session::mark_refused`].
-    pub fn mark_refused(&self, filter: &str) {
-        self.with_session(|session| session.mark_refused(filter));
-    }
-
-    /// Whether the broker has accepted the connection.
-    pub fn is_connected(&self) -> bool {
-        self.inner
-            .try_borrow()
-            .is_ok_and(|inner| inner.session.state() == crate::mqtt::ConnectionState::Connected)
-    }
-
-    /// Opens the WebSocket; CONNECT follows when it is open. Also serves as "reconnect now".
-    pub fn connect(&self) {
-        if let Ok(mut state) = self.inner.try_borrow_mut() {
-            state.session.cancel_reconnect();
-        }
-        open_socket(&self.inner);
-    }
-
-    /// Says goodbye to the broker and closes the socket.
-    pub fn disconnect(&self) {
-        self.with_session(|session| session.disconnect(clock::now()));
-        pump(&self.inner);
-        // A socket still opening has no session to end: close it and report that ourselves.
-        let closed_while_opening = self
-            .inner
-            .try_borrow_mut()
-            .ok()
-            .and_then(|mut inner| inner.socket.take())
-            .is_some();
-        if closed_while_opening {
-            self.emit(Event::Disconnected(DisconnectReason::ClosedByClient));
-        }
-    }
-
-    /// Subscribes (now, or on connect).
-    pub fn subscribe(&self, filter: &str, qos: QoS) -> Result<(), CommandError> {
-        let result = self
-            .with_session(|session| session.subscribe(filter, qos))
-            .unwrap_or(Err(CommandError::NotConnected));
-        pump(&self.inner);
-        result
-    }
-
-    /// Unsubscribes.
-    pub fn unsubscribe(&self, filter: &str) -> Result<bool, CommandError> {
-        let result = self
-            .with_session(|session| session.unsubscribe(filter))
-            .unwrap_or(Err(CommandError::NotConnected));
-        pump(&self.inner);
-        result
-    }
-
-    /// Publishes; see [`Session::publish`].
-    pub fn publish(
-        &self,
-        topic: &str,
-        payload: &[u8],
-        qos: QoS,
-        retain: bool,
-    ) -> Result<Option<u16>, CommandError> {
-        let result = self
-            .with_session(|session| session.publish(clock::now(), topic, payload, qos, retain))
-            .unwrap_or(Err(CommandError::NotConnected));
-        pump(&self.inner);
-        result
-    }
-
-    /// The subscriptions with the broker's answers.
-    pub fn subscriptions(&self) -> Vec<Subscription> {
-        self.inner
-            .try_borrow()
-            .map(|inner| inner.session.subscriptions().iter().cloned().collect())
-            .unwrap_or_default()
-    }
-
-    fn with_session<R>(&self, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+    /// Takes the events waiting.
+    pub fn events(&self) -> Vec<LinkEvent> {
         self.inner
             .try_borrow_mut()
-            .ok()
-            .map(|mut inner| f(&mut inner.session))
-    }
-
-    fn emit(&self, event: Event) {
-        let sink = self.inner.try_borrow().ok().map(|inner| inner.sink.clone());
-        if let Some(sink) = sink {
-            sink(event);
-        }
+            .map(|mut inner| std::iter::from_fn(|| inner.link.poll_event()).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -178,119 +75,28 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    let now = clock::now();
     {
         let Ok(mut guard) = inner.try_borrow_mut() else {
             return;
         };
         let state = &mut *guard;
+        let now = clock::now();
         match event {
             SocketEvent::Open => {
                 state.socket_open = true;
-                state.session.handle_transport_open(now);
+                state.link.handle_transport_open(now);
             }
-            SocketEvent::Binary(bytes) => state.session.handle_bytes(now, &bytes),
-            SocketEvent::Text => state.session.handle_text_message(now),
+            SocketEvent::Binary(bytes) => state.link.handle_bytes(now, &bytes),
+            SocketEvent::Text => state.link.handle_text_message(now),
             SocketEvent::Closed { code, reason } => {
                 let detail = describe_close(code, &reason, state.socket_open, &state.url);
                 state.socket = None;
                 state.socket_open = false;
-                state.session.handle_transport_closed(now, detail);
+                state.link.handle_transport_closed(now, detail);
             }
         }
     }
-    pump(&inner);
-}
-
-/// Sends what the session wants sent, hands its events out, and re-arms the timer.
-fn pump(inner: &Rc<RefCell<Inner>>) {
-    let (events, sink, reconnect_due) = {
-        let Ok(mut guard) = inner.try_borrow_mut() else {
-            return;
-        };
-        let state = &mut *guard;
-        while let Some(bytes) = state.session.poll_transmit() {
-            let sent = state.socket.as_ref().map(|socket| socket.send(&bytes));
-            if let Some(Err(message)) = sent {
-                state.session.handle_transport_closed(clock::now(), message);
-            }
-        }
-        let mut events = Vec::new();
-        let mut reconnect_due = false;
-        while let Some(event) = state.session.poll_event() {
-            reconnect_due |= event == Event::ReconnectDue;
-            if matches!(event, Event::Disconnected(_)) {
-                state.socket = None;
-                state.socket_open = false;
-            }
-            events.push(event);
-        }
-        state.timer = state.session.poll_timeout().map(|deadline| {
-            let delay = deadline.saturating_since(clock::now());
-            let weak = Rc::downgrade(inner);
-            let millis = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
-            Timeout::new(millis, move || on_timer(&weak))
-        });
-        (events, state.sink.clone(), reconnect_due)
-    };
-    for event in events {
-        sink(event);
-    }
-    if reconnect_due {
-        open_socket(inner);
-    }
-}
-
-/// Opens a new socket for the session. A URL the browser refuses outright cannot get better by
-/// retrying, so that failure is reported without scheduling a reconnect.
-fn open_socket(inner: &Rc<RefCell<Inner>>) {
-    let weak = Rc::downgrade(inner);
-    let gate = inner.try_borrow().ok().and_then(|state| {
-        let renewals = state
-            .session
-            .subscriptions()
-            .iter()
-            .filter(|s| s.status != crate::mqtt::SubscriptionStatus::Refused)
-            .count();
-        Some((
-            state.gate.clone()?,
-            u32::try_from(renewals).unwrap_or(u32::MAX),
-        ))
-    });
-    if let Some((gate, renewals)) = gate {
-        let now = clock::now();
-        if let Some(until) = gate(now, renewals) {
-            if let Ok(mut state) = inner.try_borrow_mut() {
-                state.session.defer_reconnect(now, until);
-            }
-            pump(inner);
-            return;
-        }
-    }
-    let opened = {
-        let Ok(mut state) = inner.try_borrow_mut() else {
-            return;
-        };
-        state.socket = None;
-        state.socket_open = false;
-        let url = state.url.clone();
-        BrokerSocket::open(&url, move |event| on_socket_event(&weak, event))
-    };
-    match opened {
-        Ok(socket) => {
-            if let Ok(mut state) = inner.try_borrow_mut() {
-                state.socket = Some(socket);
-            }
-        }
-        Err(message) => {
-            let sink = inner.try_borrow().ok().map(|state| state.sink.clone());
-            if let Some(sink) = sink {
-                sink(Event::Disconnected(DisconnectReason::TransportClosed(
-                    format!("could not open the connection: {message}"),
-                )));
-            }
-        }
-    }
+    flush(&inner);
 }
 
 fn on_timer(weak: &Weak<RefCell<Inner>>) {
@@ -298,7 +104,58 @@ fn on_timer(weak: &Weak<RefCell<Inner>>) {
         return;
     };
     if let Ok(mut state) = inner.try_borrow_mut() {
-        state.session.handle_timeout(clock::now());
+        state.timer = None;
+        state.link.handle_timeout(clock::now());
     }
-    pump(&inner);
+    flush(&inner);
+}
+
+/// Does what the link asks of the socket, re-arms the timer, and says when events wait.
+fn flush(inner: &Rc<RefCell<Inner>>) {
+    let ready = {
+        let Ok(mut guard) = inner.try_borrow_mut() else {
+            return;
+        };
+        let state = &mut *guard;
+        while let Some(transmit) = state.link.poll_transmit() {
+            match transmit {
+                Transmit::Open => {
+                    state.socket = None;
+                    state.socket_open = false;
+                    let weak = Rc::downgrade(inner);
+                    match BrokerSocket::open(&state.url, move |e| on_socket_event(&weak, e)) {
+                        Ok(socket) => state.socket = Some(socket),
+                        Err(message) => state.link.handle_transport_refused(clock::now(), &message),
+                    }
+                }
+                Transmit::Bytes(bytes) => {
+                    let sent = state.socket.as_ref().map(|socket| socket.send(&bytes));
+                    if let Some(Err(message)) = sent {
+                        state.link.handle_transport_closed(clock::now(), message);
+                    }
+                }
+                Transmit::Close => {
+                    state.socket = None;
+                    state.socket_open = false;
+                }
+            }
+        }
+        let deadline = state.link.poll_timeout();
+        if deadline != state.timer.as_ref().map(|(at, _)| *at) {
+            state.timer = deadline.map(|at| {
+                let delay = at.saturating_since(clock::now());
+                let weak = Rc::downgrade(inner);
+                // A millisecond late rather than early: the browser may fire a timer a fraction
+                // early, and a deadline not yet reached would only re-arm the same timer.
+                let millis = u32::try_from(delay.as_millis())
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(1);
+                (at, Timeout::new(millis, move || on_timer(&weak)))
+            });
+        }
+        state.link.has_events().then(|| state.ready.clone())
+    };
+    if let Some(ready) = ready {
+        ready();
+    }
 }

@@ -1,9 +1,11 @@
 //! The connection form: broker URL, client ID, credentials, connect and disconnect.
 
-use super::mqtt_handle::{ConnectionSettings, LinkStatus, MqttHandle};
+use super::link_handle::LinkHandle;
 use super::page_clock::PageClock;
 use super::profiles_handle::{ProfileDetails, ProfilesHandle};
 use crate::budget::budgets::{BudgetSettings, PlanChoice, DEFAULT_MARGIN};
+use crate::link::{ConnectionSettings, LinkStatus};
+use crate::platform::clock::wall_of;
 use crate::profile::Profile;
 use crate::service::descriptor::{CredentialRole, RateLimit, ServiceDescriptor};
 use crate::service::ServiceKind;
@@ -138,14 +140,13 @@ fn parse_channels(text: &str) -> Vec<u64> {
 
 /// A fresh client ID, so two tabs never knock each other off the broker.
 pub fn random_client_id() -> String {
-    let suffix = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    format!("feedboard-{suffix:08x}")
+    crate::platform::random::random_id("feedboard-")
 }
 
 /// The connection form, filled from the profile in use.
 #[component]
 pub fn ConnectionPanel() -> impl IntoView {
-    let mqtt = expect_context::<MqttHandle>();
+    let mqtt = expect_context::<LinkHandle>();
     let profiles = expect_context::<ProfilesHandle>();
     let status = mqtt.status();
     let form = Form::new();
@@ -288,11 +289,11 @@ pub fn ConnectionPanel() -> impl IntoView {
                 LinkStatus::Failed(reason) => Some(view! {
                     <p id="connection-error" class="error" role="alert">{reason}</p>
                 }.into_any()),
-                LinkStatus::Reconnecting { reason, retry_at_ms } => Some(view! {
+                LinkStatus::Reconnecting { reason, retry_at } => Some(view! {
                     <div class="error" role="alert">
                         <p id="connection-error">{reason}</p>
                         <p id="reconnect-countdown">
-                            {move || countdown_text(retry_at_ms, clock.get())}
+                            {move || countdown_text(wall_of(retry_at), clock.get())}
                             " "
                             <button type="button" id="reconnect-now" class="link-button"
                                 on:click=move |_| mqtt.reconnect_now()>
@@ -310,7 +311,7 @@ pub fn ConnectionPanel() -> impl IntoView {
 /// The saved connections: one click connects (or asks for the secret it needs).
 #[component]
 fn SavedConnections() -> impl IntoView {
-    let mqtt = expect_context::<MqttHandle>();
+    let mqtt = expect_context::<LinkHandle>();
     let profiles = expect_context::<ProfilesHandle>();
     let book = profiles.book();
     let current = profiles.current();

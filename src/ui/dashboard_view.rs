@@ -3,19 +3,20 @@
 use super::cards::card_frame::DashboardCard;
 use super::dashboard_tabs::DashboardTabs;
 use super::feeds_handle::FeedsHandle;
-use super::mqtt_handle::LinkStatus;
-use super::mqtt_handle::MqttHandle;
+use super::link_handle::LinkHandle;
 use crate::dashboard::card::CardKind;
+use crate::link::LinkStatus;
 use crate::service::outgoing::{parse_feed, subscribe_topic, typed_name};
 use crate::service::ServiceKind;
+use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 /// The dashboard region.
 #[component]
 pub fn DashboardView() -> impl IntoView {
-    let feeds = expect_context::<FeedsHandle>();
-    let dashboard = feeds.dashboard();
+    let profiles = expect_context::<ProfilesHandle>();
+    let dashboard = profiles.dashboard();
     let ids = Memo::new(move |_| {
         dashboard.with(|board| board.cards().iter().map(|c| c.id).collect::<Vec<_>>())
     });
@@ -51,7 +52,8 @@ pub fn DashboardView() -> impl IntoView {
 #[component]
 fn AddCardForm() -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
-    let mqtt = expect_context::<MqttHandle>();
+    let profiles = expect_context::<ProfilesHandle>();
+    let mqtt = expect_context::<LinkHandle>();
     let store = feeds.store();
     let kind = RwSignal::new(CardKind::Chart.id().to_owned());
     let typed = RwSignal::new(String::new());
@@ -77,9 +79,9 @@ fn AddCardForm() -> impl IntoView {
                 // the service lets this user read it).
                 let connected = mqtt.status().get_untracked() == LinkStatus::Connected;
                 if kind.is_control() && connected && behaviour.may_follow(&feed) {
-                    mqtt.follow(&subscribe_topic(&feed));
+                    profiles.follow(&subscribe_topic(&feed));
                 }
-                feeds.edit_dashboard(|board| board.add_card(kind, vec![feed]));
+                profiles.edit_dashboard(|board| board.add_card(kind, vec![feed]));
                 typed.set(String::new());
                 problem.set(None);
             }

@@ -1,9 +1,8 @@
-//! The UI's handle on received data: the feed store, the message log and the dashboard, as
-//! signals. Messages arrive in batches, once per animation frame, so a burst of a thousand
+//! The UI's handle on received data: the feed store and the message log, as signals (the
+//! dashboard belongs to the profile in use: `ProfilesHandle`). Messages arrive in batches, once per animation frame, so a burst of a thousand
 //! messages costs one update of each signal.
 
-use crate::dashboard::board::Dashboard;
-use crate::feeds::ingest::{ingest, ServiceNotice};
+use crate::feeds::ingest::ingest;
 use crate::feeds::message_log::MessageLog;
 use crate::feeds::store::{FeedStore, StoreLimits};
 use crate::mqtt::Message;
@@ -15,53 +14,37 @@ use leptos::prelude::*;
 pub struct FeedsHandle {
     store: RwSignal<FeedStore>,
     log: RwSignal<MessageLog>,
-    dashboard: RwSignal<Dashboard>,
 }
 
 impl FeedsHandle {
-    /// An empty store, log and dashboard.
+    /// An empty store and log.
     pub fn new(limits: StoreLimits) -> Self {
         Self {
             store: RwSignal::new(FeedStore::new(limits)),
             log: RwSignal::new(MessageLog::default()),
-            dashboard: RwSignal::new(Dashboard::default()),
         }
     }
 
     /// Takes in a batch of messages received at `at_ms` from `service`, whose active
-    /// subscriptions are `filters`. Returns the service notices among them.
+    /// subscriptions are `filters`.
     pub fn ingest(
         &self,
         messages: &[Message],
         service: ServiceKind,
         filters: &[String],
         at_ms: f64,
-    ) -> Vec<ServiceNotice> {
+    ) {
         if messages.is_empty() {
-            return Vec::new();
+            return;
         }
         let filters = filters.iter().map(String::as_str);
-        let mut notices = Vec::new();
         self.store.update(|store| {
             self.log.update(|log| {
                 for message in messages {
-                    notices.extend(ingest(store, log, service, filters.clone(), message, at_ms));
+                    ingest(store, log, service, filters.clone(), message, at_ms);
                 }
             });
         });
-        self.store.with_untracked(|store| {
-            // Only touch the dashboard signal when a card may be added, so cards do not
-            // re-render for every batch.
-            if self
-                .dashboard
-                .with_untracked(|board| board.has_unplaced(store))
-            {
-                self.dashboard.update(|board| {
-                    board.place_new_feeds(store);
-                });
-            }
-        });
-        notices
     }
 
     /// Every feed's series.
@@ -72,16 +55,6 @@ impl FeedsHandle {
     /// The message log.
     pub fn log(&self) -> Signal<MessageLog> {
         self.log.into()
-    }
-
-    /// The dashboard's cards.
-    pub fn dashboard(&self) -> Signal<Dashboard> {
-        self.dashboard.into()
-    }
-
-    /// Changes the dashboard.
-    pub fn edit_dashboard<R>(&self, change: impl FnOnce(&mut Dashboard) -> R) -> Option<R> {
-        self.dashboard.try_update(change)
     }
 
     /// Empties the message log.

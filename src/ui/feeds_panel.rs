@@ -9,6 +9,7 @@ use crate::chart::time_axis::age_text;
 use crate::dashboard::card::CardKind;
 use crate::feeds::payload_text::shorten;
 use crate::service::incoming::FeedRef;
+use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
 
 /// Longest value shown in the table.
@@ -68,9 +69,10 @@ pub fn FeedsPanel() -> impl IntoView {
 #[component]
 fn FeedRow(feed: FeedRef, problem: RwSignal<Option<String>>) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
+    let profiles = expect_context::<ProfilesHandle>();
     let clock = expect_context::<PageClock>();
     let store = feeds.store();
-    let dashboard = feeds.dashboard();
+    let dashboard = profiles.dashboard();
     let glance = glance_of(feeds, Signal::stored(Some(feed.clone())));
     let rate = {
         let feed = feed.clone();
@@ -104,7 +106,7 @@ fn FeedRow(feed: FeedRef, problem: RwSignal<Option<String>>) -> impl IntoView {
                             <button type="button" class="link-button" aria-label=add_label
                                 on:click=move |_| {
                                     let kind = store.with_untracked(|s| s.get(&to_add).map(CardKind::suited_to)).unwrap_or(CardKind::Chart);
-                                    feeds.edit_dashboard(|board| board.add_card(kind, vec![to_add.clone()]));
+                                    profiles.edit_dashboard(|board| board.add_card(kind, vec![to_add.clone()]));
                                 }>"Add card"</button>
                         }
                     }

@@ -1,8 +1,9 @@
 //! The first-run screen: the three ways to connect (and the local demo), before any connection
 //! has been saved.
 
-use super::mqtt_handle::{LinkStatus, MqttHandle};
+use super::link_handle::LinkHandle;
 use super::profiles_handle::ProfilesHandle;
+use crate::link::LinkStatus;
 use crate::profile::Preset;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -56,7 +57,7 @@ const WAYS: [Way; 4] = [
 #[component]
 pub fn FirstRun() -> impl IntoView {
     let profiles = expect_context::<ProfilesHandle>();
-    let mqtt = expect_context::<MqttHandle>();
+    let mqtt = expect_context::<LinkHandle>();
     let status = mqtt.status();
     let shown = move || {
         profiles.book().with(|book| book.profiles.is_empty()) && status.get() == LinkStatus::Idle

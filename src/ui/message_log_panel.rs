@@ -122,6 +122,9 @@ fn follow_at_most_every(source: Memo<u64>, every_ms: f64) -> ReadSignal<u64> {
         let value = source.get();
         let since = wall_clock_millis() - last_ms.get_value();
         if since >= every_ms {
+            // A timer still pending (late on a busy page) would follow right after this
+            // refresh: this one shows the latest already.
+            pending.set_value(None);
             last_ms.set_value(wall_clock_millis());
             set_shown.set(value);
         } else if pending.with_value(Option::is_none) {

@@ -1,6 +1,5 @@
 //! Page components, one per file, and the handles they share.
 
-pub mod budget_handle;
 pub mod cards;
 pub mod chart_canvas;
 pub mod connection_panel;
@@ -9,9 +8,9 @@ pub mod dashboard_view;
 pub mod feeds_handle;
 pub mod feeds_panel;
 pub mod first_run;
+pub mod link_handle;
 pub mod message_log_panel;
 pub mod monitor_panel;
-pub mod mqtt_handle;
 pub mod page_clock;
 pub mod profiles_handle;
 pub mod status_badge;

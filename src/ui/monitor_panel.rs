@@ -2,11 +2,13 @@
 //! countdowns for throttles and bans, and the history of what the service said and what the
 //! client held back.
 
-use super::budget_handle::{BudgetHandle, MonitorEntry, MonitorKind};
+use super::link_handle::LinkHandle;
 use super::page_clock::PageClock;
 use crate::budget::action::ActionClass;
 use crate::budget::budgets::Meter;
 use crate::chart::time_axis::readout_time;
+use crate::link::monitor::{MonitorEntry, MonitorKind};
+use crate::platform::clock::wall_of;
 use crate::platform::local_zone::BrowserZone;
 use leptos::prelude::*;
 
@@ -19,40 +21,38 @@ pub fn seconds_left(until_ms: f64, now_ms: f64) -> u64 {
 }
 
 /// The throttle or ban in force, as (what, until wall ms), for banners and the badge.
-pub fn active_hold(budget: BudgetHandle) -> Option<(&'static str, f64)> {
-    if let Some(until) = budget.banned_until_ms() {
+pub fn active_hold(link: LinkHandle) -> Option<(&'static str, f64)> {
+    if let Some(until) = link.banned_until_ms() {
         return Some(("Account banned", until));
     }
-    budget
-        .meters()
+    link.meters()
         .into_iter()
         .filter(|m| {
             m.class == ActionClass::Data || matches!(m.class, ActionClass::ChannelUpdate(_))
         })
         .find_map(|m| m.level.paused_until)
-        .map(|until| ("Throttled", budget.wall_time(until)))
+        .map(|until| ("Throttled", wall_of(until)))
 }
 
 /// The limits panel.
 #[component]
 pub fn MonitorPanel() -> impl IntoView {
-    let budget = expect_context::<BudgetHandle>();
+    let link = expect_context::<LinkHandle>();
     let clock = expect_context::<PageClock>();
-    let limited = budget.limited();
     let meters = Memo::new(move |_| {
         let _ = clock.now().get();
-        budget.meters()
+        link.meters()
     });
     let hold = Memo::new(move |_| {
         let _ = clock.now().get();
-        active_hold(budget)
+        active_hold(link)
     });
-    let history = budget.history();
+    let history = Memo::new(move |_| link.history());
 
     view! {
         <section class="panel monitor" aria-labelledby="monitor-heading">
             <h2 id="monitor-heading">"Limits"</h2>
-            <Show when=move || limited.get() fallback=|| view! {
+            <Show when=move || link.limited() fallback=|| view! {
                 <p class="hint" id="no-limits">"This broker sets no rate limits: Feedboard sends as fast as you ask."</p>
             }>
                 {move || hold.get().map(|(what, until)| view! {
@@ -71,7 +71,7 @@ pub fn MonitorPanel() -> impl IntoView {
                     </For>
                 </ul>
                 <p class="hint">
-                    {move || if budget.shared_between_tabs() {
+                    {move || if link.shared_between_tabs() {
                         "Budgets are kept a little below the service's limits and shared with this account's other tabs."
                     } else {
                         "Budgets are kept a little below the service's limits. This browser gives no storage, so other tabs of this account are not counted."
@@ -95,12 +95,11 @@ pub fn MonitorPanel() -> impl IntoView {
 
 #[component]
 fn MeterRow(meter: Meter) -> impl IntoView {
-    let budget = expect_context::<BudgetHandle>();
     let clock = expect_context::<PageClock>();
     let label = meter.class.to_string();
     let level = meter.level;
-    let paused = level.paused_until.map(|until| budget.wall_time(until));
-    let back = level.next_return.map(|at| budget.wall_time(at));
+    let paused = level.paused_until.map(wall_of);
+    let back = level.next_return.map(wall_of);
     let period = meter.period.as_secs_f64();
     let period_text = if (period - 60.0).abs() < 0.5 {
         "a minute".to_owned()
@@ -138,14 +137,14 @@ fn HistoryRow(entry: MonitorEntry) -> impl IntoView {
         MonitorKind::Notice(notice) => ("service", "tag tag-warn", notice.to_string()),
         MonitorKind::Held {
             action,
-            until_ms,
+            until,
             hold,
         } => (
             "held",
             "tag",
             format!(
                 "{action} held until {} ({hold})",
-                readout_time(*until_ms, clock.now().get_untracked(), &BrowserZone)
+                readout_time(wall_of(*until), clock.now().get_untracked(), &BrowserZone)
             ),
         ),
         MonitorKind::Refused { action, reason } => (
@@ -160,7 +159,7 @@ fn HistoryRow(entry: MonitorEntry) -> impl IntoView {
     };
     view! {
         <li>
-            <time>{readout_time(entry.at_ms, clock.now().get_untracked(), &BrowserZone)}</time>
+            <time>{readout_time(wall_of(entry.at), clock.now().get_untracked(), &BrowserZone)}</time>
             <span class=class>{tag}</span>
             <span class="history-text" title=raw>{text}</span>
         </li>
@@ -170,11 +169,11 @@ fn HistoryRow(entry: MonitorEntry) -> impl IntoView {
 /// The topbar's reminder of a throttle or ban, visible from anywhere on the page.
 #[component]
 pub fn LimitBadge() -> impl IntoView {
-    let budget = expect_context::<BudgetHandle>();
+    let link = expect_context::<LinkHandle>();
     let clock = expect_context::<PageClock>();
     let hold = Memo::new(move |_| {
         let _ = clock.now().get();
-        active_hold(budget)
+        active_hold(link)
     });
     view! {
         {move || hold.get().map(|(what, until)| view! {

@@ -3,16 +3,20 @@
 //! Everything is written to the browser as it changes; a secret only when asked to.
 
 use super::feeds_handle::FeedsHandle;
-use super::mqtt_handle::{ConnectionSettings, MqttHandle};
+use super::link_handle::LinkHandle;
 use crate::budget::budgets::BudgetSettings;
 use crate::dashboard::board::Dashboard;
 use crate::dashboard::document::{export_dashboard, NamedDashboard};
-use crate::mqtt::{QoS, SubscriptionStatus};
+use crate::link::ConnectionSettings;
+use crate::mqtt::topic::filter_matches;
+use crate::mqtt::QoS;
 use crate::platform::profile_store::{self, Loaded};
+use crate::platform::random::random_id;
 use crate::profile::{Preset, Profile, ProfileBook};
 use crate::service::thingspeak::ThingSpeakTopic;
 use crate::service::ServiceKind;
 use leptos::prelude::*;
+use std::rc::Rc;
 
 /// What the connection form adds to the settings when it connects.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,16 +34,14 @@ pub struct ProfileDetails {
 pub struct ProfilesHandle {
     book: RwSignal<ProfileBook>,
     current: RwSignal<Profile>,
+    /// The dashboard shown: part of the profile in use, never a copy of it.
+    board: Memo<Dashboard>,
     problem: RwSignal<Option<String>>,
-    feeds: FeedsHandle,
-    mqtt: MqttHandle,
+    link: LinkHandle,
 }
 
 fn new_id() -> String {
-    format!(
-        "p{:08x}",
-        (js_sys::Math::random() * f64::from(u32::MAX)) as u32
-    )
+    random_id("p")
 }
 
 /// A name for a connection that has none: the service and the user, or the broker's host.
@@ -70,7 +72,7 @@ fn default_name(settings: &ConnectionSettings) -> String {
 
 impl ProfilesHandle {
     /// Reads the saved profiles and puts the one last used in place.
-    pub fn start(feeds: FeedsHandle, mqtt: MqttHandle) -> Self {
+    pub fn start(feeds: FeedsHandle, link: LinkHandle) -> Self {
         let (book, problem) = match profile_store::load() {
             Loaded::Book(book) => (book, None),
             Loaded::Nothing => (ProfileBook::default(), None),
@@ -79,55 +81,49 @@ impl ProfilesHandle {
                 Some("The saved connections could not be read (damaged, or saved by a newer Feedboard). They are left as they are until you save a connection here.".to_owned()),
             ),
         };
-        let current = book
-            .active()
-            .cloned()
-            .unwrap_or_else(|| Profile::from_preset(Preset::Broker, &new_id()));
+        let current = RwSignal::new(
+            book.active()
+                .cloned()
+                .unwrap_or_else(|| Profile::from_preset(Preset::Broker, &new_id())),
+        );
+        let board = Memo::new(move |_| {
+            current.with(|p| {
+                p.dashboards
+                    .get(p.active_dashboard)
+                    .map(|d| d.board.clone())
+                    .unwrap_or_default()
+            })
+        });
         let handle = Self {
             book: RwSignal::new(book),
-            current: RwSignal::new(current),
+            current,
+            board,
             problem: RwSignal::new(problem),
-            feeds,
-            mqtt,
+            link,
         };
-        handle.show_active_dashboard();
-        handle.follow_the_page();
+        link.on_refused(Rc::new(move |filter: &str| {
+            handle
+                .current
+                .update(|p| p.subscriptions.retain(|(f, _)| f != filter));
+            handle.store();
+        }));
+        handle.place_new_feeds(feeds);
         handle
     }
 
-    /// Keeps the profile in step with the page: the dashboard shown and the subscriptions.
-    fn follow_the_page(&self) {
+    /// New feeds get a card of their own (up to the board's limit) as data arrives.
+    fn place_new_feeds(&self, feeds: FeedsHandle) {
         let handle = *self;
-        let dashboard = self.feeds.dashboard();
+        let store = feeds.store();
         Effect::new(move |_| {
-            dashboard.track();
-            handle.keep_live_board();
-            handle.store();
-        });
-        let subscriptions = self.mqtt.subscriptions();
-        Effect::new(move |first: Option<()>| {
-            let subscriptions = subscriptions.get();
-            // The first run only reads: the connection has not made its subscriptions yet.
-            if first.is_none() {
-                return;
-            }
-            let automatic = handle.mqtt.behaviour_untracked().automatic_subscriptions();
-            let channels: Vec<String> = handle.current.with_untracked(|p| {
-                p.channels
-                    .iter()
-                    .map(|c| ThingSpeakTopic::ChannelSubscribe { channel: *c }.to_string())
-                    .collect()
+            store.with(|store| {
+                if handle
+                    .board
+                    .with_untracked(|board| board.has_unplaced(store))
+                {
+                    handle.edit_dashboard(|board| board.place_new_feeds(store));
+                }
             });
-            let kept: Vec<(String, QoS)> = subscriptions
-                .into_iter()
-                .filter(|s| s.status != SubscriptionStatus::Refused)
-                .filter(|s| !automatic.contains(&s.filter) && !channels.contains(&s.filter))
-                .map(|s| (s.filter, s.requested))
-                .collect();
-            handle
-                .current
-                .update(|profile| profile.subscriptions = kept);
-            handle.store();
         });
     }
 
@@ -146,35 +142,72 @@ impl ProfilesHandle {
         }
     }
 
-    /// Copies the dashboard on the page into the profile. The effect above does it too, but
-    /// only after the current event: switching or exporting in the same event must not lose
-    /// (or export without) the last edit.
-    fn keep_live_board(&self) {
-        let board = self.feeds.dashboard().get_untracked();
-        let stale = self.current.with_untracked(|profile| {
-            profile
-                .dashboards
-                .get(profile.active_dashboard)
-                .is_some_and(|named| named.board != board)
-        });
-        if stale {
-            self.current.update(|profile| {
-                let index = profile.active_dashboard;
-                if let Some(named) = profile.dashboards.get_mut(index) {
-                    named.board = board;
-                }
+    /// The dashboard shown.
+    pub fn dashboard(&self) -> Signal<Dashboard> {
+        self.board.into()
+    }
+
+    /// Changes the dashboard shown, and saves it.
+    pub fn edit_dashboard<R>(&self, change: impl FnOnce(&mut Dashboard) -> R) -> Option<R> {
+        let result = self
+            .current
+            .try_update(|p| {
+                let index = p.active_dashboard;
+                p.dashboards.get_mut(index).map(|d| change(&mut d.board))
+            })
+            .flatten();
+        self.store();
+        result
+    }
+
+    // ---- subscriptions of the profile in use ----------------------------------------------
+
+    /// Subscribes to `filter` and keeps it with the profile (made again on every connect).
+    pub fn subscribe(&self, filter: &str, qos: QoS) -> bool {
+        let filter = filter.trim();
+        if !self.link.subscribe(filter, qos) {
+            return false;
+        }
+        if !self.is_made_by_the_connection(filter) {
+            self.current.update(|p| {
+                p.subscriptions.retain(|(f, _)| f != filter);
+                p.subscriptions.push((filter.to_owned(), qos));
             });
+            self.store();
+        }
+        true
+    }
+
+    /// Unsubscribes from `filter` and forgets it.
+    pub fn unsubscribe(&self, filter: &str) {
+        self.link.unsubscribe(filter);
+        self.current
+            .update(|p| p.subscriptions.retain(|(f, _)| f != filter));
+        self.store();
+    }
+
+    /// Subscribes to `topic` unless a subscription already covers it (a control following its
+    /// feed).
+    pub fn follow(&self, topic: &str) {
+        let covered = self
+            .link
+            .subscriptions()
+            .with_untracked(|subs| subs.iter().any(|s| filter_matches(&s.filter, topic)));
+        if !covered {
+            self.subscribe(topic, QoS::AtMostOnce);
         }
     }
 
-    fn show_active_dashboard(&self) {
-        let board = self.current.with_untracked(|p| {
-            p.dashboards
-                .get(p.active_dashboard)
-                .map(|d| d.board.clone())
-                .unwrap_or_default()
+    /// Whether the connection makes `filter` by itself (service notices, ThingSpeak channels):
+    /// such filters are not the user's to keep.
+    fn is_made_by_the_connection(&self, filter: &str) -> bool {
+        let automatic = self.link.behaviour_untracked().automatic_subscriptions();
+        let channel = self.current.with_untracked(|p| {
+            p.channels
+                .iter()
+                .any(|c| ThingSpeakTopic::ChannelSubscribe { channel: *c }.to_string() == filter)
         });
-        self.feeds.edit_dashboard(|live| *live = board);
+        channel || automatic.iter().any(|f| f == filter)
     }
 
     /// The saved profiles.
@@ -200,12 +233,10 @@ impl ProfilesHandle {
     /// Starts a new profile from `preset` (not saved until it connects).
     pub fn start_preset(&self, preset: Preset) {
         self.current.set(Profile::from_preset(preset, &new_id()));
-        self.show_active_dashboard();
     }
 
     /// Makes the saved profile `id` the one in use; returns it.
     pub fn select(&self, id: &str) -> Option<Profile> {
-        self.keep_live_board();
         self.store();
         let profile = self.book.with_untracked(|book| book.get(id).cloned())?;
         // Keep a secret typed earlier in this page for this profile.
@@ -218,7 +249,6 @@ impl ProfilesHandle {
         }
         self.current.set(profile.clone());
         self.book.update(|book| book.active = Some(id.to_owned()));
-        self.show_active_dashboard();
         self.store();
         Some(profile)
     }
@@ -255,7 +285,6 @@ impl ProfilesHandle {
                         let mut fresh = Profile::from_preset(Preset::Broker, &new_id());
                         fresh.subscriptions.clear();
                         self.current.set(fresh);
-                        self.show_active_dashboard();
                     }
                 }
             }
@@ -289,13 +318,13 @@ impl ProfilesHandle {
         self.book.update(|book| book.save(profile.clone()));
         self.problem.set(None);
         self.store();
-        self.mqtt.connect(settings);
+        self.link.connect(settings);
         for (filter, qos) in &profile.subscriptions {
-            self.mqtt.subscribe(filter, *qos);
+            self.link.subscribe(filter, *qos);
         }
         for channel in &profile.channels {
             let topic = ThingSpeakTopic::ChannelSubscribe { channel: *channel }.to_string();
-            self.mqtt.subscribe(&topic, QoS::AtMostOnce);
+            self.link.subscribe(&topic, QoS::AtMostOnce);
         }
     }
 
@@ -334,9 +363,7 @@ impl ProfilesHandle {
     pub fn switch_dashboard(&self, index: usize) {
         let exists = self.current.with_untracked(|p| index < p.dashboards.len());
         if exists {
-            self.keep_live_board();
             self.current.update(|p| p.active_dashboard = index);
-            self.show_active_dashboard();
             self.store();
         }
     }
@@ -351,12 +378,10 @@ impl ProfilesHandle {
 
     /// Adds `dashboard` (an import) and shows it.
     pub fn add_named(&self, dashboard: NamedDashboard) {
-        self.keep_live_board();
         self.current.update(|p| {
             p.dashboards.push(dashboard);
             p.active_dashboard = p.dashboards.len() - 1;
         });
-        self.show_active_dashboard();
         self.store();
     }
 
@@ -386,14 +411,12 @@ impl ProfilesHandle {
             true
         });
         if removed == Some(true) {
-            self.show_active_dashboard();
             self.store();
         }
     }
 
     /// The dashboard shown as an export file: (name, text). No credentials are in it.
     pub fn export_dashboard(&self) -> Option<(String, String)> {
-        self.keep_live_board();
         self.current.with_untracked(|p| {
             let shown = p.dashboards.get(p.active_dashboard)?;
             Some((shown.name.clone(), export_dashboard(shown)))

@@ -1,12 +1,13 @@
 //! The connection state at a glance, announced to screen readers when it changes.
 
-use super::mqtt_handle::{LinkStatus, MqttHandle};
+use super::link_handle::LinkHandle;
+use crate::link::LinkStatus;
 use leptos::prelude::*;
 
 /// A coloured badge with the connection state.
 #[component]
 pub fn StatusBadge() -> impl IntoView {
-    let mqtt = expect_context::<MqttHandle>();
+    let mqtt = expect_context::<LinkHandle>();
     let status = mqtt.status();
     let class = move || match status.get() {
         LinkStatus::Connected => "badge badge-ok",

@@ -1,6 +1,7 @@
 //! Adding topic filters and seeing what the broker granted.
 
-use super::mqtt_handle::MqttHandle;
+use super::link_handle::LinkHandle;
+use super::profiles_handle::ProfilesHandle;
 use crate::mqtt::{QoS, SubscriptionStatus};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -8,11 +9,12 @@ use leptos::prelude::*;
 /// Subscribe form plus the list of subscriptions with their status.
 #[component]
 pub fn SubscriptionsPanel() -> impl IntoView {
-    let mqtt = expect_context::<MqttHandle>();
+    let mqtt = expect_context::<LinkHandle>();
     let filter = RwSignal::new(String::new());
     let qos_level = RwSignal::new("0".to_owned());
     let subscriptions = mqtt.subscriptions();
-    let notice = mqtt.notice();
+    let profiles = expect_context::<ProfilesHandle>();
+    let problem = mqtt.problem();
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -22,8 +24,7 @@ pub fn SubscriptionsPanel() -> impl IntoView {
             .ok()
             .and_then(QoS::from_level)
             .unwrap_or_default();
-        mqtt.subscribe(&filter.get_untracked(), qos);
-        if notice.get_untracked().is_none() {
+        if profiles.subscribe(&filter.get_untracked(), qos) {
             filter.set(String::new());
         }
     };
@@ -45,7 +46,7 @@ pub fn SubscriptionsPanel() -> impl IntoView {
                     <button id="subscribe-button" type="submit">"Subscribe"</button>
                 </div>
             </form>
-            {move || notice.get().map(|text| view! {
+            {move || problem.get().map(|text| view! {
                 <p id="subscribe-error" class="error" role="alert">{text}</p>
             })}
             <ul id="subscription-list" class="subscription-list">
@@ -65,7 +66,7 @@ pub fn SubscriptionsPanel() -> impl IntoView {
                                 <span class=class>{label}</span>
                                 <button type="button" class="link-button"
                                     aria-label=remove_label
-                                    on:click=move |_| mqtt.unsubscribe(&to_remove)>
+                                    on:click=move |_| profiles.unsubscribe(&to_remove)>
                                     "Unsubscribe"
                                 </button>
                             </li>

@@ -1,8 +1,8 @@
 //! Helpers for browser tests: the local broker's address, waiting, a recording client.
 #![allow(dead_code)]
 
+use crate::session_client::MqttClient;
 use feedboard::mqtt::{Event, SessionConfig};
-use feedboard::transport::client::MqttClient;
 use gloo_timers::future::TimeoutFuture;
 use leptos::web_sys;
 use std::cell::RefCell;

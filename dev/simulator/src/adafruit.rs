@@ -1,6 +1,6 @@
 //! Adafruit IO's observable behaviour: data-rate counting per account with throttle messages,
 //! bans that escalate, error messages for invalid topics, `/get`, and republishing every
-//! update on all topic forms and to its group. Message texts follow shared/PROTOCOLS.md.
+//! update on all topic forms and to its group. Message texts follow docs/SERVICES.md.
 
 use crate::rate_window::RateWindow;
 use crate::rules::{Client, PublishOutcome, ServicePublish, SubscribeOutcome, REJECTED_FILTER};

@@ -15,14 +15,14 @@ use super::location_card::LocationCard;
 use super::number_card::NumberCard;
 use super::text_card::TextCard;
 use crate::dashboard::card::CardKind;
-use crate::ui::feeds_handle::FeedsHandle;
+use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
 
 /// One card of the dashboard, by id.
 #[component]
 pub fn DashboardCard(id: u32) -> impl IntoView {
-    let feeds = expect_context::<FeedsHandle>();
-    let card = card_signal(feeds, id);
+    let profiles = expect_context::<ProfilesHandle>();
+    let card = card_signal(id);
     let kind = Memo::new(move |_| card.with(|c| c.as_ref().map(|c| c.kind)));
     let title = Memo::new(move |_| {
         card.with(|c| c.as_ref().map(|c| c.display_title()).unwrap_or_default())
@@ -49,7 +49,7 @@ pub fn DashboardCard(id: u32) -> impl IntoView {
                     .and_then(|id| id.parse::<u32>().ok())
             });
         if let Some(dragged) = dragged.filter(|d| *d != id) {
-            feeds.edit_dashboard(|board| {
+            profiles.edit_dashboard(|board| {
                 if let Some(to) = board.position(id) {
                     board.move_card(dragged, to);
                 }

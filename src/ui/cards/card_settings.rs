@@ -5,9 +5,9 @@ use super::card_signal;
 use crate::dashboard::card::{Card, CardKind, CardSize};
 use crate::service::incoming::FeedRef;
 use crate::service::outgoing::{parse_feed, publish_topic, typed_name};
-use crate::ui::budget_handle::BudgetHandle;
 use crate::ui::feeds_handle::FeedsHandle;
-use crate::ui::mqtt_handle::MqttHandle;
+use crate::ui::link_handle::LinkHandle;
+use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
 
 /// Which end of a control's range a field sets.
@@ -22,10 +22,11 @@ enum RangePart {
 #[component]
 pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
-    let card = card_signal(feeds, id);
+    let profiles = expect_context::<ProfilesHandle>();
+    let card = card_signal(id);
     let store = feeds.store();
     let edit = move |change: Box<dyn FnOnce(&mut Card)>| {
-        feeds.edit_dashboard(|board| board.edit(id, change));
+        profiles.edit_dashboard(|board| board.edit(id, change));
     };
     let read = move |pick: fn(&Card) -> String| {
         card.with_untracked(|c| c.as_ref().map(pick).unwrap_or_default())
@@ -46,8 +47,7 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
     });
     let chosen = RwSignal::new(String::new());
     let is_control = move || card.with(|c| c.as_ref().is_some_and(|c| c.kind.is_control()));
-    let mqtt = expect_context::<MqttHandle>();
-    let budget = expect_context::<BudgetHandle>();
+    let mqtt = expect_context::<LinkHandle>();
     let problem = RwSignal::new(None::<String>);
     // A control pointed at another feed: publishing there may go (a refusal of the old topic
     // is behind the user now).
@@ -60,9 +60,9 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                     c.as_ref().and_then(|c| c.feeds.first().map(publish_topic))
                 });
                 if let Some(old) = old {
-                    budget.unblock(&old);
+                    mqtt.unblock(&old);
                 }
-                budget.unblock(&publish_topic(&feed));
+                mqtt.unblock(&publish_topic(&feed));
                 problem.set(None);
                 edit(Box::new(move |card: &mut Card| card.feeds = vec![feed]));
             }
@@ -190,7 +190,7 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                         </select>
                         <button type="button" on:click=move |_| {
                             if let Some(feed) = FeedRef::from_id(&chosen.get_untracked()) {
-                                feeds.edit_dashboard(|board| board.add_feed_to(id, feed));
+                                profiles.edit_dashboard(|board| board.add_feed_to(id, feed));
                                 chosen.set(String::new());
                             }
                         }>"Add"</button>
@@ -212,16 +212,16 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                 <span class="label-like" id=field("move-label")>"Place"</span>
                 <div class="row-split" role="group" aria-labelledby=field("move-label")>
                     <button type="button" class="move-earlier"
-                        prop:disabled=move || feeds.dashboard().with(|b| b.position(id) == Some(0))
-                        on:click=move |_| { feeds.edit_dashboard(|board| board.shift_card(id, -1)); }>"← Earlier"</button>
+                        prop:disabled=move || profiles.dashboard().with(|b| b.position(id) == Some(0))
+                        on:click=move |_| { profiles.edit_dashboard(|board| board.shift_card(id, -1)); }>"← Earlier"</button>
                     <button type="button" class="move-later"
-                        prop:disabled=move || feeds.dashboard().with(|b| b.position(id).is_some_and(|p| p + 1 >= b.cards().len()))
-                        on:click=move |_| { feeds.edit_dashboard(|board| board.shift_card(id, 1)); }>"Later →"</button>
+                        prop:disabled=move || profiles.dashboard().with(|b| b.position(id).is_some_and(|p| p + 1 >= b.cards().len()))
+                        on:click=move |_| { profiles.edit_dashboard(|board| board.shift_card(id, 1)); }>"Later →"</button>
                 </div>
             </div>
             <div class="card-settings-actions">
                 <button type="button" class="danger"
-                    on:click=move |_| { feeds.edit_dashboard(|board| board.remove_card(id)); }>
+                    on:click=move |_| { profiles.edit_dashboard(|board| board.remove_card(id)); }>
                     "Remove card"
                 </button>
                 <button type="button" on:click=move |_| on_close.run(())>"Done"</button>

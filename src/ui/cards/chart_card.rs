@@ -9,6 +9,7 @@ use crate::service::incoming::FeedRef;
 use crate::ui::chart_canvas::ChartCanvas;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::page_clock::PageClock;
+use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
 
 /// Offers `feed`'s history as a CSV download; says what went wrong otherwise.
@@ -28,9 +29,10 @@ pub fn export_feed_csv(feeds: FeedsHandle, feed: &FeedRef, now_ms: f64) -> Resul
 #[component]
 pub fn ChartCard(id: u32) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
+    let profiles = expect_context::<ProfilesHandle>();
     let clock = expect_context::<PageClock>();
     let store = feeds.store();
-    let card = card_signal(feeds, id);
+    let card = card_signal(id);
     let shown = Signal::derive(move || {
         card.with(|c| c.as_ref().map(|c| c.feeds.clone()).unwrap_or_default())
     });
@@ -98,7 +100,7 @@ pub fn ChartCard(id: u32) -> impl IntoView {
                                     let to_remove = to_remove.clone();
                                     view! {
                                         <button type="button" class="icon-button" aria-label=remove_label.clone()
-                                            on:click=move |_| feeds.edit_dashboard(|board| board.remove_feed_from(id, &to_remove)).unwrap_or_default()>
+                                            on:click=move |_| profiles.edit_dashboard(|board| board.remove_feed_from(id, &to_remove)).unwrap_or_default()>
                                             "×"
                                         </button>
                                     }
@@ -115,7 +117,7 @@ pub fn ChartCard(id: u32) -> impl IntoView {
                         view! {
                             <button type="button" data-window=*choice_id
                                 aria-pressed=move || (window.get() == choice).to_string()
-                                on:click=move |_| { feeds.edit_dashboard(|board| board.edit(id, |card| card.window = choice)); }>
+                                on:click=move |_| { profiles.edit_dashboard(|board| board.edit(id, |card| card.window = choice)); }>
                                 {*label}
                             </button>
                         }

@@ -14,7 +14,7 @@ pub fn GaugeCard(id: u32) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
     let clock = expect_context::<PageClock>();
     let store = feeds.store();
-    let card = card_signal(feeds, id);
+    let card = card_signal(id);
     let feed = first_feed(card);
     let glance = glance_of(feeds, feed);
     let unit = move || card.with(|c| c.as_ref().map(|c| c.unit.clone()).unwrap_or_default());

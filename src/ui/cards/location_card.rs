@@ -21,7 +21,7 @@ pub fn LocationCard(id: u32) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
     let clock = expect_context::<PageClock>();
     let store = feeds.store();
-    let card = card_signal(feeds, id);
+    let card = card_signal(id);
     let feed = first_feed(card);
     let unit = move || card.with(|c| c.as_ref().map(|c| c.unit.clone()).unwrap_or_default());
     let recent = Memo::new(move |_| {

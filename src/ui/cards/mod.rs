@@ -13,11 +13,12 @@ use super::feeds_handle::FeedsHandle;
 use crate::dashboard::card::Card;
 use crate::feeds::series::FeedGlance;
 use crate::service::incoming::FeedRef;
+use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
 
 /// A card's current settings, re-read whenever the dashboard changes it.
-pub fn card_signal(feeds: FeedsHandle, id: u32) -> Memo<Option<Card>> {
-    let dashboard = feeds.dashboard();
+pub fn card_signal(id: u32) -> Memo<Option<Card>> {
+    let dashboard = expect_context::<ProfilesHandle>().dashboard();
     Memo::new(move |_| dashboard.with(|board| board.card(id).cloned()))
 }
 

@@ -18,7 +18,7 @@ const SPARKLINE_MS: f64 = 5.0 * 60_000.0;
 pub fn NumberCard(id: u32) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
     let clock = expect_context::<PageClock>();
-    let card = card_signal(feeds, id);
+    let card = card_signal(id);
     let feed = first_feed(card);
     let glance = glance_of(feeds, feed);
     let unit = move || card.with(|c| c.as_ref().map(|c| c.unit.clone()).unwrap_or_default());

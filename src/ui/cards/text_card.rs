@@ -20,7 +20,7 @@ pub fn TextCard(id: u32) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
     let clock = expect_context::<PageClock>();
     let store = feeds.store();
-    let card = card_signal(feeds, id);
+    let card = card_signal(id);
     let feed = first_feed(card);
     let recent = Memo::new(move |_| {
         let feed = feed.get()?;

@@ -1,6 +1,7 @@
 //! A push button: publishes its value when pressed and, if set, another when let go.
 
 use super::{Control, ControlStatus, ControlTarget};
+use crate::link::ControlPart;
 use leptos::prelude::*;
 
 /// The button card with id `id`.
@@ -14,7 +15,7 @@ pub fn ButtonCard(id: u32) -> impl IntoView {
         }
         pressed.set(true);
         if let Some(card) = control.settings() {
-            control.send(":press", &card.control.press_value);
+            control.send(ControlPart::Press, &card.control.press_value);
         }
     };
     // Press and release use their own slots: a waiting press must not be replaced by its
@@ -28,7 +29,7 @@ pub fn ButtonCard(id: u32) -> impl IntoView {
             .settings()
             .filter(|c| !c.control.release_value.is_empty())
         {
-            control.send(":release", &card.control.release_value);
+            control.send(ControlPart::Release, &card.control.release_value);
         }
     };
     let is_key = |event: &leptos::ev::KeyboardEvent| matches!(event.key().as_str(), " " | "Enter");
@@ -45,7 +46,7 @@ pub fn ButtonCard(id: u32) -> impl IntoView {
                 {move || control.card.with(|c| c.as_ref().map(|c| c.display_title()).unwrap_or_default())}
             </button>
             <ControlTarget control=control />
-            <ControlStatus control=control part=":press" />
+            <ControlStatus control=control part=ControlPart::Press />
         </div>
     }
 }

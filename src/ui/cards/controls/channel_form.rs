@@ -3,13 +3,12 @@
 //! update waits for the window are merged into it.
 
 use super::{status_words, Control};
-use crate::budget::publish_queue::SlotState;
+use crate::link::{ControlPart, SlotState};
 use crate::service::incoming::FeedRef;
 use crate::service::outgoing::channel_publish_topic;
 use crate::service::thingspeak::{ChannelUpdate, FIELD_COUNT};
-use crate::ui::budget_handle::BudgetHandle;
 use crate::ui::feeds_handle::FeedsHandle;
-use crate::ui::mqtt_handle::MqttHandle;
+use crate::ui::link_handle::LinkHandle;
 use crate::ui::page_clock::PageClock;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -33,8 +32,7 @@ pub fn form_payload(fields: &BTreeMap<u8, String>) -> String {
 #[component]
 pub fn ChannelFormCard(id: u32) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
-    let mqtt = expect_context::<MqttHandle>();
-    let budget = expect_context::<BudgetHandle>();
+    let link = expect_context::<LinkHandle>();
     let clock = expect_context::<PageClock>();
     let control = Control::of(id);
     let store = feeds.store();
@@ -44,7 +42,7 @@ pub fn ChannelFormCard(id: u32) -> impl IntoView {
             _ => None,
         })
     });
-    let slot = control.slot(":form");
+    let slot = control.slot(ControlPart::Form);
     let edits: [RwSignal<String>; FIELD_COUNT] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
     // Fields sent in the update still waiting for the channel's window.
@@ -59,7 +57,7 @@ pub fn ChannelFormCard(id: u32) -> impl IntoView {
     };
     let state = {
         let slot = slot.clone();
-        move || budget.slot_state(&slot)
+        move || link.slot_state(&slot)
     };
     // Once the update leaves, its fields are no longer waiting.
     {
@@ -98,8 +96,8 @@ pub fn ChannelFormCard(id: u32) -> impl IntoView {
             }
             let payload = form_payload(&fields);
             let topic = channel_publish_topic(channel);
-            let outcome = mqtt.publish(
-                &slot,
+            let outcome = link.publish(
+                slot.clone(),
                 &topic,
                 payload.as_bytes(),
                 crate::mqtt::QoS::AtMostOnce,
@@ -118,7 +116,7 @@ pub fn ChannelFormCard(id: u32) -> impl IntoView {
         if let Some(problem) = control.problem.get() {
             return ("problem", format!("not sent: {problem}"));
         }
-        status_words(state(), budget, clock.now().get())
+        status_words(state(), clock.now().get())
     });
     view! {
         <form class="control channel-form" on:submit=on_submit>

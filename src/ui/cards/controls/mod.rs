@@ -9,15 +9,14 @@ pub mod text_input;
 pub mod toggle;
 
 use super::card_signal;
-use crate::budget::publish_queue::SlotState;
 use crate::chart::time_axis::age_text;
 use crate::dashboard::card::Card;
+use crate::link::{ControlPart, SlotId, SlotState};
 use crate::mqtt::QoS;
+use crate::platform::clock::wall_of;
 use crate::service::outgoing::publish_topic;
-use crate::ui::budget_handle::BudgetHandle;
-use crate::ui::feeds_handle::FeedsHandle;
+use crate::ui::link_handle::LinkHandle;
 use crate::ui::monitor_panel::seconds_left;
-use crate::ui::mqtt_handle::MqttHandle;
 use crate::ui::page_clock::PageClock;
 use leptos::prelude::*;
 
@@ -37,8 +36,7 @@ pub struct Control {
 impl Control {
     /// The control of card `id`.
     pub fn of(id: u32) -> Self {
-        let feeds = expect_context::<FeedsHandle>();
-        let card = card_signal(feeds, id);
+        let card = card_signal(id);
         let topic = Memo::new(move |_| card.with(|c| c.as_ref()?.feeds.first().map(publish_topic)));
         Self {
             card,
@@ -48,10 +46,9 @@ impl Control {
         }
     }
 
-    /// The queue slot of this control's publishes (`part` tells a button's press from its
-    /// release).
-    pub fn slot(&self, part: &str) -> String {
-        format!("card-{}{part}", self.id)
+    /// The slot of this control's publishes (`part` tells a button's press from its release).
+    pub fn slot(&self, part: ControlPart) -> SlotId {
+        SlotId::control(self.id, part)
     }
 
     /// The QoS the card asks for.
@@ -67,15 +64,15 @@ impl Control {
     }
 
     /// Publishes `payload` from slot `part`; a problem is kept for the status line.
-    pub fn send(&self, part: &str, payload: &str) {
-        let mqtt = expect_context::<MqttHandle>();
+    pub fn send(&self, part: ControlPart, payload: &str) {
+        let link = expect_context::<LinkHandle>();
         let Some(topic) = self.topic.get_untracked() else {
             self.problem
                 .set(Some("this card has no feed to publish to".to_owned()));
             return;
         };
-        let outcome = mqtt.publish(
-            &self.slot(part),
+        let outcome = link.publish(
+            self.slot(part),
             &topic,
             payload.as_bytes(),
             self.qos(),
@@ -86,11 +83,7 @@ impl Control {
 }
 
 /// Where a slot's publish stands, in words (and a state for styling and tests).
-pub fn status_words(
-    state: Option<SlotState>,
-    budget: BudgetHandle,
-    now_ms: f64,
-) -> (&'static str, String) {
+pub fn status_words(state: Option<SlotState>, now_ms: f64) -> (&'static str, String) {
     match state {
         None => ("idle", String::new()),
         Some(SlotState::Queued {
@@ -98,7 +91,7 @@ pub fn status_words(
             hold,
             replaced,
         }) => {
-            let seconds = seconds_left(budget.wall_time(until), now_ms).max(1);
+            let seconds = seconds_left(wall_of(until), now_ms).max(1);
             let latest = if replaced > 0 {
                 format!(" · the latest of {} values", replaced + 1)
             } else {
@@ -110,28 +103,31 @@ pub fn status_words(
             )
         }
         Some(SlotState::Offline) => ("offline", "waits for the connection".to_owned()),
-        Some(SlotState::Sent { at }) => (
-            "sent",
-            format!("sent {}", age_text(now_ms - budget.wall_time(at))),
-        ),
+        Some(SlotState::Sent { at }) => {
+            ("sent", format!("sent {}", age_text(now_ms - wall_of(at))))
+        }
         Some(SlotState::Refused(refusal)) => ("refused", format!("not sent: {refusal}")),
+        Some(SlotState::Failed(reason)) => ("refused", format!("not sent: {reason}")),
     }
 }
 
 /// The status line under a control.
 #[component]
-pub fn ControlStatus(control: Control, #[prop(default = "")] part: &'static str) -> impl IntoView {
-    let budget = expect_context::<BudgetHandle>();
+pub fn ControlStatus(
+    control: Control,
+    #[prop(default = ControlPart::Value)] part: ControlPart,
+) -> impl IntoView {
+    let link = expect_context::<LinkHandle>();
     let clock = expect_context::<PageClock>();
     let slot = control.slot(part);
     let line = Memo::new(move |_| {
         if let Some(problem) = control.problem.get() {
             return ("problem", format!("not sent: {problem}"));
         }
-        if let Some(reason) = control.topic.get().and_then(|topic| budget.blocked(&topic)) {
+        if let Some(reason) = control.topic.get().and_then(|topic| link.blocked(&topic)) {
             return ("blocked", reason);
         }
-        status_words(budget.slot_state(&slot), budget, clock.now().get())
+        status_words(link.slot_state(&slot), clock.now().get())
     });
     view! {
         <p class="control-status" role="status" data-state=move || line.get().0

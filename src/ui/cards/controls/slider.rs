@@ -2,6 +2,7 @@
 //! then, paced so one drag cannot use up the whole budget.
 
 use super::{Control, ControlStatus, ControlTarget};
+use crate::link::ControlPart;
 use crate::ui::cards::{first_feed, glance_of};
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::page_clock::PageClock;
@@ -43,7 +44,7 @@ pub fn SliderCard(id: u32) -> impl IntoView {
         let now = clock.now().get_untracked();
         if now - last_drag_send.get_value() >= DRAG_INTERVAL_MS {
             last_drag_send.set_value(now);
-            control.send("", &v.to_string());
+            control.send(ControlPart::Value, &v.to_string());
         }
     };
     let on_change = move |event: leptos::ev::Event| {
@@ -51,7 +52,7 @@ pub fn SliderCard(id: u32) -> impl IntoView {
             return;
         };
         value.set(Some(v));
-        control.send("", &v.to_string());
+        control.send(ControlPart::Value, &v.to_string());
     };
     view! {
         <div class="control slider-card">

@@ -2,6 +2,7 @@
 
 use super::{Control, ControlStatus, ControlTarget};
 use crate::dashboard::card::CardKind;
+use crate::link::ControlPart;
 use crate::ui::cards::{first_feed, glance_of};
 use crate::ui::feeds_handle::FeedsHandle;
 use leptos::ev::SubmitEvent;
@@ -29,7 +30,7 @@ pub fn InputCard(id: u32) -> impl IntoView {
                 .set(Some(format!("\"{text}\" is not a number")));
             return;
         }
-        control.send("", text.trim_end_matches(['\r', '\n']));
+        control.send(ControlPart::Value, text.trim_end_matches(['\r', '\n']));
     };
     view! {
         <form class="control input-card" on:submit=on_submit>

@@ -1,6 +1,7 @@
 //! A toggle switch: shows whether its feed is on and publishes the other value when flipped.
 
 use super::{Control, ControlStatus, ControlTarget};
+use crate::link::ControlPart;
 use crate::ui::cards::{first_feed, glance_of};
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::page_clock::PageClock;
@@ -72,7 +73,7 @@ pub fn ToggleCard(id: u32) -> impl IntoView {
         } else {
             card.control.off_value
         };
-        control.send("", &payload);
+        control.send(ControlPart::Value, &payload);
     };
     view! {
         <div class="control toggle-card">
