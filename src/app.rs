@@ -3,17 +3,20 @@
 use crate::feeds::store::StoreLimits;
 use crate::link::ConnectionSettings;
 use crate::mqtt::QoS;
+use crate::profile::ProfileDetails;
 use crate::service::ServiceKind;
-use crate::ui::connection_panel::{random_client_id, ConnectionPanel};
+use crate::ui::connection::{random_client_id, ConnectionPanel};
 use crate::ui::dashboard_view::DashboardView;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::feeds_panel::FeedsPanel;
 use crate::ui::first_run::FirstRun;
+use crate::ui::frame_loop::FrameLoop;
+use crate::ui::hooks::use_prompt_reconnect;
 use crate::ui::link_handle::LinkHandle;
 use crate::ui::message_log_panel::MessageLogPanel;
 use crate::ui::monitor_panel::{LimitBadge, MonitorPanel};
 use crate::ui::page_clock::PageClock;
-use crate::ui::profiles_handle::{ProfileDetails, ProfilesHandle};
+use crate::ui::profiles_handle::ProfilesHandle;
 use crate::ui::status_badge::StatusBadge;
 use crate::ui::subscriptions_panel::SubscriptionsPanel;
 use leptos::prelude::*;
@@ -62,8 +65,10 @@ pub fn App(
     provide_context(PageClock::start());
     let feeds = feeds.unwrap_or_else(|| FeedsHandle::new(StoreLimits::default()));
     provide_context(feeds);
-    let link = LinkHandle::new(feeds);
-    link.reconnect_promptly();
+    let frames = FrameLoop::new();
+    provide_context(frames);
+    let link = LinkHandle::new(feeds, frames);
+    use_prompt_reconnect(link);
     provide_context(link);
     let profiles = ProfilesHandle::start(feeds, link);
     provide_context(profiles);
@@ -103,14 +108,7 @@ fn start_connection(profiles: ProfilesHandle, options: &StartupOptions) {
     if saved {
         let asks_secret = current.service != ServiceKind::Generic && current.secret.is_none();
         if !asks_secret {
-            profiles.connect(
-                &ProfilesHandle::settings_of(&current),
-                &ProfileDetails {
-                    name: current.name.clone(),
-                    remember_secret: current.remember_secret,
-                    channels: current.channels.clone(),
-                },
-            );
+            profiles.connect(&current.settings(), &current.details());
         }
         return;
     }

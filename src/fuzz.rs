@@ -1,5 +1,6 @@
 //! Seeded fuzzing of everything that reads data from outside: broker bytes through framing,
-//! packet checks, decoding and the session (also holding resends across reconnects), and the
+//! packet checks, decoding, the session (also holding resends across reconnects) and the
+//! connection core (budgets, notices, the outgoing table across a reconnect), and the
 //! texts received messages and other tabs hand the page (service interpretation, notices,
 //! budget records, payload views, times). Stable Rust has no cargo-fuzz here, so this is a
 //! deterministic generator (random packets, mutated valid packets, random WebSocket splits)
@@ -9,6 +10,7 @@
 use crate::budget::ledger::TabRecord;
 use crate::budget::notice::Notice;
 use crate::feeds::payload_text::{render_payload, PayloadFormat};
+use crate::link::{ConnectionSettings, ControlPart, Link, SlotId};
 use crate::mqtt::{QoS, Session, SessionConfig};
 use crate::service::incoming::interpret;
 use crate::service::ServiceKind;
@@ -120,6 +122,7 @@ pub fn run_case(stream: &[u8], splits: &[usize]) -> bool {
         for variant in 0..3 {
             run_session(variant, stream, splits);
         }
+        run_link(stream, splits);
         run_texts(stream);
     }))
     .is_err()
@@ -159,6 +162,60 @@ fn run_session(variant: u8, stream: &[u8], splits: &[usize]) {
     }
     while session.transmit_held(at(600_000)).is_some() {}
     session.handle_timeout(at(1_000_000));
+}
+
+/// Feeds one case to a connection core the way the driver would: an Adafruit IO link,
+/// connected, with subscriptions and QoS 1 publishes out, receiving the bytes in their splits,
+/// losing its connection halfway and reconnecting; then the bytes as a service notice.
+fn run_link(stream: &[u8], splits: &[usize]) {
+    let settings = ConnectionSettings {
+        service: ServiceKind::AdafruitIo,
+        url: "wss://io.adafruit.com:443/mqtt".into(),
+        username: "maker".into(),
+        password: "key".into(),
+        ..ConnectionSettings::default()
+    };
+    let at = Instant::from_millis;
+    let mut link = Link::new(settings, 1, None);
+    let drain = |link: &mut Link| {
+        while link.poll_transmit().is_some() {}
+        while link.poll_event().is_some() {}
+    };
+    link.connect(at(0));
+    link.handle_transport_open(at(0));
+    link.handle_bytes(at(0), &[0x20, 0x02, 0x00, 0x00]);
+    let _ = link.subscribe(at(0), "maker/feeds/#", QoS::AtLeastOnce);
+    for n in 0..3u32 {
+        let slot = SlotId::control(n, ControlPart::Value);
+        let _ = link.publish(at(0), slot, "maker/feeds/x", b"1", QoS::AtLeastOnce, false);
+    }
+    drain(&mut link);
+    let mut offset = 0;
+    for (n, step) in splits.iter().enumerate() {
+        let end = (offset + step).min(stream.len());
+        let now = at(n as u64 * 500);
+        link.handle_bytes(now, &stream[offset..end]);
+        offset = end;
+        if n == splits.len() / 2 {
+            link.handle_transport_closed(now, "fuzz".into());
+            link.handle_timeout(now + std::time::Duration::from_secs(120));
+            link.handle_transport_open(now + std::time::Duration::from_secs(120));
+            link.handle_bytes(now, &[0x20, 0x02, 0x00, 0x00]);
+        }
+        drain(&mut link);
+    }
+    for topic in ["maker/errors", "maker/throttle"] {
+        let mut packet = vec![0x30];
+        let body_len = 2 + topic.len() + stream.len().min(100);
+        packet.push(body_len as u8);
+        packet.extend([0, topic.len() as u8]);
+        packet.extend(topic.as_bytes());
+        packet.extend(&stream[..stream.len().min(100)]);
+        link.handle_bytes(at(900_000), &packet);
+        drain(&mut link);
+    }
+    link.handle_timeout(at(1_000_000));
+    let _ = link.poll_timeout();
 }
 
 /// The bytes as a received message on every service and as outside texts.

@@ -16,7 +16,7 @@ use feedboard::chart::theme::{parse_hex_colour, ChartTheme};
 use feedboard::feeds::series::RowValue;
 use feedboard::mqtt::QoS;
 use feedboard::platform::css::root_custom_property;
-use feedboard::service::incoming::FeedRef;
+use feedboard::service::feed_ref::FeedRef;
 use feedboard::service::value::Value;
 use feedboard::service::ServiceKind;
 use feedboard::time::calendar::{iso8601_millis, parse_iso8601};

@@ -14,7 +14,7 @@ mod session_client;
 use browser::*;
 use feedboard::app::StartupOptions;
 use feedboard::mqtt::{QoS, SessionConfig};
-use feedboard::service::incoming::FeedRef;
+use feedboard::service::feed_ref::FeedRef;
 use feedboard::ui::feeds_handle::FeedsHandle;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;

@@ -9,7 +9,8 @@ mod session_client;
 
 use browser::*;
 use feedboard::mqtt::QoS;
-use feedboard::service::incoming::{interpret, FeedRef, Incoming};
+use feedboard::service::feed_ref::FeedRef;
+use feedboard::service::incoming::{interpret, Incoming};
 use feedboard::service::thingspeak::ChannelEntry;
 use feedboard::service::value::Value;
 use feedboard::service::ServiceKind;

@@ -81,6 +81,9 @@ pub enum Request {
     Connect {
         /// Subscriptions renewed.
         renewals: u32,
+        /// Whether the page reconnects by itself (kept apart by the service's reconnect
+        /// spacing); an attempt the user asked for counts but need not wait for the spacing.
+        automatic: bool,
     },
 }
 

@@ -249,7 +249,7 @@ impl Budgets {
             }
             Request::Subscribe { filters } => vec![(ActionClass::Subscribe, *filters)],
             // A connection renews every subscription: it must afford them too.
-            Request::Connect { renewals } => vec![
+            Request::Connect { renewals, .. } => vec![
                 (ActionClass::Connect, 1),
                 (ActionClass::Subscribe, *renewals),
             ],
@@ -288,11 +288,19 @@ impl Budgets {
                 }
             }
         }
+        // An attempt the user asked for is counted but not held to the reconnect spacing.
+        let spaced = !matches!(
+            request,
+            Request::Connect {
+                automatic: false,
+                ..
+            }
+        );
         for (class, cost) in Self::costs(request) {
             let Some(budget) = self.budget(class) else {
                 continue;
             };
-            match budget.check(now, cost) {
+            match budget.check_spaced(now, cost, spaced) {
                 Ok(()) => {}
                 Err(Shortfall::TooCostly { cost, capacity }) => {
                     return Decision::Refuse(Refusal::TooCostly {
@@ -579,7 +587,10 @@ mod tests {
         for request in [
             publish("u/feeds/a", 1),
             Request::Subscribe { filters: 1 },
-            Request::Connect { renewals: 0 },
+            Request::Connect {
+                renewals: 0,
+                automatic: true,
+            },
         ] {
             assert_eq!(
                 budgets.check(at(6), &request),
@@ -595,7 +606,13 @@ mod tests {
             .iter()
             .all(|m| m.level.available == 0 && m.level.paused_until == Some(at(36))));
         assert_eq!(
-            budgets.check(at(36), &Request::Connect { renewals: 0 }),
+            budgets.check(
+                at(36),
+                &Request::Connect {
+                    renewals: 0,
+                    automatic: true,
+                }
+            ),
             Decision::Go
         );
     }
@@ -668,7 +685,13 @@ mod tests {
         let flood = Notice::parse("io-1 SUBSCRIBE time/seconds request flood, disconnecting");
         budgets.apply_notice(at(5), &flood);
         assert_eq!(
-            budgets.check(at(5), &Request::Connect { renewals: 0 }),
+            budgets.check(
+                at(5),
+                &Request::Connect {
+                    renewals: 0,
+                    automatic: true,
+                }
+            ),
             Decision::Wait {
                 until: at(65),
                 hold: Hold::Paused(ActionClass::Connect)
@@ -680,11 +703,23 @@ mod tests {
     fn reconnects_keep_ten_seconds_apart_and_eighteen_a_minute() {
         let mut budgets = adafruit("free");
         assert_eq!(
-            budgets.try_commit(at(0), &Request::Connect { renewals: 0 }),
+            budgets.try_commit(
+                at(0),
+                &Request::Connect {
+                    renewals: 0,
+                    automatic: true,
+                }
+            ),
             Decision::Go
         );
         assert_eq!(
-            budgets.check(at(3), &Request::Connect { renewals: 0 }),
+            budgets.check(
+                at(3),
+                &Request::Connect {
+                    renewals: 0,
+                    automatic: true,
+                }
+            ),
             Decision::Wait {
                 until: at(10),
                 hold: Hold::Budget(ActionClass::Connect)
@@ -692,7 +727,14 @@ mod tests {
         );
         let mut attempts = 1;
         for second in 1..600 {
-            if budgets.try_commit(at(second), &Request::Connect { renewals: 0 }) == Decision::Go {
+            if budgets.try_commit(
+                at(second),
+                &Request::Connect {
+                    renewals: 0,
+                    automatic: true,
+                },
+            ) == Decision::Go
+            {
                 attempts += 1;
             }
         }
@@ -706,14 +748,26 @@ mod tests {
             budgets.commit(at(0), &Request::Subscribe { filters: 1 });
         }
         assert_eq!(
-            budgets.check(at(20), &Request::Connect { renewals: 30 }),
+            budgets.check(
+                at(20),
+                &Request::Connect {
+                    renewals: 30,
+                    automatic: true,
+                }
+            ),
             Decision::Wait {
                 until: at(60),
                 hold: Hold::Budget(ActionClass::Subscribe)
             }
         );
         assert_eq!(
-            budgets.check(at(20), &Request::Connect { renewals: 10 }),
+            budgets.check(
+                at(20),
+                &Request::Connect {
+                    renewals: 10,
+                    automatic: true,
+                }
+            ),
             Decision::Go
         );
     }
@@ -749,7 +803,13 @@ mod tests {
             assert_eq!(budgets.try_commit(at(0), &publish("a/b", 1)), Decision::Go);
         }
         assert_eq!(
-            budgets.try_commit(at(0), &Request::Connect { renewals: 0 }),
+            budgets.try_commit(
+                at(0),
+                &Request::Connect {
+                    renewals: 0,
+                    automatic: true,
+                }
+            ),
             Decision::Go
         );
     }

@@ -93,6 +93,11 @@ impl RateBudget {
 
     /// Whether an action costing `cost` may go at `now`, or until when it must wait.
     pub fn check(&self, now: Instant, cost: u32) -> Result<(), Shortfall> {
+        self.check_spaced(now, cost, true)
+    }
+
+    /// [`RateBudget::check`], keeping the least spacing between spends only if `spaced`.
+    pub fn check_spaced(&self, now: Instant, cost: u32, spaced: bool) -> Result<(), Shortfall> {
         if cost > self.capacity {
             return Err(Shortfall::TooCostly {
                 cost,
@@ -103,7 +108,7 @@ impl RateBudget {
         if let Some(until) = self.paused_until.filter(|until| now < *until) {
             ready = ready.max(until);
         }
-        if let Some(last) = self.last_spend {
+        if let Some(last) = self.last_spend.filter(|_| spaced) {
             ready = ready.max(last + self.min_spacing);
         }
         ready = ready.max(self.enough_tokens_at(now, cost));

@@ -1,6 +1,7 @@
 //! Line charts as plain Rust: axes and ticks, time windows, colours, and drawing with plotters
-//! on any backend. The canvas component in `ui` hands it a `CanvasBackend`; tests hand it a
-//! recording one. No browser code here.
+//! on any backend. The page hands it `platform::canvas_backend::ChartCanvasBackend` (plotters'
+//! canvas backend measuring text with the canvas itself, through `ui::chart::paint`); tests hand
+//! it a recording one. No browser code here.
 
 pub mod draw;
 pub mod theme;

@@ -3,7 +3,7 @@
 
 use super::card::{Card, CardKind};
 use crate::feeds::store::FeedStore;
-use crate::service::incoming::FeedRef;
+use crate::service::feed_ref::FeedRef;
 use std::collections::HashSet;
 
 /// Cards created automatically at most; a `#` subscription on a busy broker must not bury the

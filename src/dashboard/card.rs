@@ -2,7 +2,7 @@
 
 use crate::chart::window::TimeWindow;
 use crate::feeds::series::FeedSeries;
-use crate::service::incoming::FeedRef;
+use crate::service::feed_ref::FeedRef;
 
 /// How a card shows its feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -188,6 +188,26 @@ impl Default for ControlSettings {
     }
 }
 
+/// Which number of a control's range a settings field sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangePart {
+    /// The smallest value.
+    Min,
+    /// The largest value.
+    Max,
+    /// The step between values.
+    Step,
+}
+
+/// Which end of a gauge's dial a settings field sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GaugeEnd {
+    /// The left end.
+    Low,
+    /// The right end.
+    High,
+}
+
 /// One card.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
@@ -203,8 +223,9 @@ pub struct Card {
     pub unit: String,
     /// Chart time window.
     pub window: TimeWindow,
-    /// Gauge range; `None` follows the values seen.
-    pub gauge_range: Option<(f64, f64)>,
+    /// The gauge's low and high ends as the user set them (each may be missing while being
+    /// typed); see [`Card::gauge_range`].
+    pub gauge_ends: [Option<f64>; 2],
     /// What a control sends.
     pub control: ControlSettings,
     /// Room in the grid.
@@ -221,7 +242,7 @@ impl Card {
             title: String::new(),
             unit: String::new(),
             window: TimeWindow::default(),
-            gauge_range: None,
+            gauge_ends: [None, None],
             control: ControlSettings::default(),
             size: CardSize::default(),
         }
@@ -240,6 +261,43 @@ impl Card {
         }
     }
 
+    /// Sets one number of a control's range from what the user typed. Anything that would
+    /// make the range empty (a minimum not below the maximum, a step not above zero) or is not
+    /// a finite number is ignored: the control keeps a range it can use.
+    pub fn set_range(&mut self, part: RangePart, typed: &str) {
+        let Some(value) = typed.trim().parse::<f64>().ok().filter(|v| v.is_finite()) else {
+            return;
+        };
+        let control = &mut self.control;
+        match part {
+            RangePart::Min if value < control.max => control.min = value,
+            RangePart::Max if value > control.min => control.max = value,
+            RangePart::Step if value > 0.0 => control.step = value,
+            _ => {}
+        }
+    }
+
+    /// Sets one end of a gauge's dial from what the user typed (anything but a finite number
+    /// clears it). The range applies only once both ends are set and low is below high; until
+    /// then the gauge follows the values seen.
+    pub fn set_gauge_end(&mut self, end: GaugeEnd, typed: &str) {
+        let value = typed.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let index = match end {
+            GaugeEnd::Low => 0,
+            GaugeEnd::High => 1,
+        };
+        self.gauge_ends[index] = value;
+    }
+
+    /// The gauge's fixed range, when both ends are set and low is below high; `None` follows
+    /// the values seen.
+    pub fn gauge_range(&self) -> Option<(f64, f64)> {
+        match self.gauge_ends {
+            [Some(low), Some(high)] if low < high => Some((low, high)),
+            _ => None,
+        }
+    }
+
     /// The feeds this card's kind shows: all for a chart, the first for the rest.
     pub fn shown_feeds(&self) -> &[FeedRef] {
         if self.kind.takes_several_feeds() {
@@ -254,6 +312,46 @@ impl Card {
 mod tests {
     use super::*;
     use crate::service::value::{Datum, Location, Value};
+
+    #[test]
+    fn a_control_range_never_becomes_empty() {
+        let mut card = Card::new(1, CardKind::Slider, Vec::new());
+        card.set_range(RangePart::Min, "150");
+        assert_eq!(
+            card.control.min, 0.0,
+            "a minimum above the maximum is ignored"
+        );
+        card.set_range(RangePart::Max, "250");
+        card.set_range(RangePart::Min, " 150 ");
+        card.set_range(RangePart::Step, "0");
+        card.set_range(RangePart::Step, "abc");
+        card.set_range(RangePart::Max, "inf");
+        assert_eq!(
+            (card.control.min, card.control.max, card.control.step),
+            (150.0, 250.0, 1.0)
+        );
+    }
+
+    #[test]
+    fn a_gauge_range_applies_once_both_ends_make_sense() {
+        let mut card = Card::new(1, CardKind::Gauge, Vec::new());
+        card.set_gauge_end(GaugeEnd::Low, "10");
+        assert_eq!(card.gauge_range(), None, "one end alone follows the values");
+        card.set_gauge_end(GaugeEnd::High, "5");
+        assert_eq!(card.gauge_range(), None, "high below low is no range");
+        card.set_gauge_end(GaugeEnd::High, "40");
+        assert_eq!(
+            card.gauge_range(),
+            Some((10.0, 40.0)),
+            "the low end was kept meanwhile"
+        );
+        card.set_gauge_end(GaugeEnd::High, "");
+        assert_eq!(
+            card.gauge_range(),
+            None,
+            "clearing an end returns to automatic"
+        );
+    }
 
     #[test]
     fn a_feed_gets_the_card_that_suits_its_data() {

@@ -4,7 +4,7 @@
 use super::board::Dashboard;
 use super::card::{Card, CardKind, CardSize, ControlSettings};
 use crate::chart::window::TimeWindow;
-use crate::service::incoming::FeedRef;
+use crate::service::feed_ref::FeedRef;
 use serde_json::{json, Map, Value as Json};
 use std::fmt;
 
@@ -61,7 +61,7 @@ fn card_json(card: &Card) -> Json {
         "unit": card.unit,
         "window": card.window.id(),
         "size": card.size.id(),
-        "gauge": card.gauge_range.map(|(low, high)| json!([low, high])),
+        "gauge": card.gauge_range().map(|(low, high)| json!([low, high])),
         "control": {
             "on": control.on_value,
             "off": control.off_value,
@@ -153,7 +153,7 @@ fn read_card(value: &Json, position: usize) -> Result<Card, ImportError> {
     card.window = TimeWindow::from_id(object.get("window").and_then(Json::as_str).unwrap_or(""));
     card.size = CardSize::from_id(object.get("size").and_then(Json::as_str).unwrap_or(""))
         .unwrap_or_default();
-    card.gauge_range = object
+    let gauge_range = object
         .get("gauge")
         .and_then(Json::as_array)
         .and_then(|range| match range.as_slice() {
@@ -161,6 +161,9 @@ fn read_card(value: &Json, position: usize) -> Result<Card, ImportError> {
             _ => None,
         })
         .filter(|(low, high)| low.is_finite() && high.is_finite() && low < high);
+    if let Some((low, high)) = gauge_range {
+        card.gauge_ends = [Some(low), Some(high)];
+    }
     if let Some(control) = object.get("control").and_then(Json::as_object) {
         let defaults = ControlSettings::default();
         let text = |key: &str, fallback: &str| {
@@ -274,7 +277,7 @@ mod tests {
             card.control.qos = 1;
         });
         let gauge = board.add_card(CardKind::Gauge, vec![FeedRef::Topic("home/co2".into())]);
-        board.edit(gauge, |card| card.gauge_range = Some((400.0, 2000.0)));
+        board.edit(gauge, |card| card.gauge_ends = [Some(400.0), Some(2000.0)]);
         board.move_card(gauge, 0);
         NamedDashboard {
             name: "Home".into(),
@@ -325,7 +328,7 @@ mod tests {
         .expect("reads");
         assert_eq!(minimal.name, "Dashboard");
         let card = &minimal.board.cards()[0];
-        assert_eq!(card.gauge_range, None, "an upside-down range is dropped");
+        assert_eq!(card.gauge_range(), None, "an upside-down range is dropped");
         assert_eq!((card.control.min, card.control.max), (-3.0, 0.0));
         assert_eq!(card.control.step, 1.0);
         assert_eq!(card.id, 1);

@@ -4,7 +4,8 @@
 use super::message_log::{LogKind, MessageLog};
 use super::store::FeedStore;
 use crate::mqtt::Message;
-use crate::service::incoming::{interpret, FeedRef, FeedUpdate, Incoming};
+use crate::service::feed_ref::FeedRef;
+use crate::service::incoming::{interpret, FeedUpdate, Incoming};
 use crate::service::value::{Datum, Value};
 use crate::service::ServiceKind;
 

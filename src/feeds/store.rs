@@ -1,7 +1,8 @@
 //! Every feed the dashboard has seen, each a bounded series, in the order they first appeared.
 
 use super::series::{FeedSeries, DEFAULT_CAPACITY};
-use crate::service::incoming::{FeedRef, FeedUpdate};
+use crate::service::feed_ref::FeedRef;
+use crate::service::incoming::FeedUpdate;
 use std::collections::HashMap;
 
 /// Default number of feeds kept; past it, the feed that updated longest ago makes room.

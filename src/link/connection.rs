@@ -49,8 +49,10 @@ pub enum Transmit {
 /// What the page should know.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkEvent {
-    /// A message arrived for the feeds (service notices included: the log shows them too).
-    Message(Message),
+    /// A message arrived for the feeds (service notices included: the log shows them too), at
+    /// this time: the moment its bytes came in, so messages applied together keep their own
+    /// times.
+    Message(Message, Instant),
     /// The connection's state changed.
     Status(LinkStatus),
     /// A subscription was made, answered, refused or removed.
@@ -250,13 +252,14 @@ impl Link {
 
     // ---- commands ------------------------------------------------------------------------
 
-    /// Connects (once the connection budget allows).
+    /// Connects (once the connection budget allows; the reconnect spacing is for the page's
+    /// own attempts, not the user's).
     pub fn connect(&mut self, now: Instant) {
         if self.socket != Socket::Closed {
             return;
         }
         self.session.cancel_reconnect();
-        self.try_open(now);
+        self.try_open(now, false);
         self.drive(now);
     }
 
@@ -487,10 +490,13 @@ impl Link {
 
     /// The connection gate: every attempt passes the connection budget, which must also afford
     /// renewing the subscriptions.
-    fn try_open(&mut self, now: Instant) {
+    /// `automatic`: the page reconnects by itself (not the user pressing Connect or Reconnect
+    /// now), so the service's reconnect spacing applies too.
+    fn try_open(&mut self, now: Instant, automatic: bool) {
         let renewals = self.session.subscriptions().renewable().count();
         let request = Request::Connect {
             renewals: u32::try_from(renewals).unwrap_or(u32::MAX),
+            automatic,
         };
         match self.decide(now, &request, "connection attempt") {
             Decision::Go => {
@@ -541,7 +547,7 @@ impl Link {
         match event {
             Event::Message(message) => {
                 self.read_notice(now, &message);
-                self.events.push_back(LinkEvent::Message(message));
+                self.events.push_back(LinkEvent::Message(message, now));
             }
             Event::Connected { .. } => self.set_status(LinkStatus::Connected),
             Event::Disconnected(reason) => {
@@ -564,7 +570,7 @@ impl Link {
                     retry_at: now + delay,
                 });
             }
-            Event::ReconnectDue => self.try_open(now),
+            Event::ReconnectDue => self.try_open(now, true),
             Event::Subscribed { filter, status } => {
                 self.events.push_back(LinkEvent::SubscriptionsChanged);
                 match status {

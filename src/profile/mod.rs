@@ -3,10 +3,15 @@
 //! (password, AIO key) is written to storage only when the person asked for it to be
 //! remembered; otherwise it lives in memory for the page's life. No browser code.
 
+mod connection;
+mod dashboards;
+
+pub use connection::{default_name, ProfileDetails};
+
 use crate::budget::budgets::{PlanChoice, DEFAULT_MARGIN};
 use crate::dashboard::document::{dashboard_json, read_dashboard, NamedDashboard};
 use crate::mqtt::QoS;
-use crate::service::descriptor::{LimitScope, RateLimit};
+use crate::service::descriptor::{LimitScope, RateLimit, ADAFRUIT_IO, THINGSPEAK};
 use crate::service::ServiceKind;
 use serde_json::{json, Value as Json};
 use std::time::Duration;
@@ -69,13 +74,13 @@ impl Profile {
             Preset::AdafruitIo => (
                 ServiceKind::AdafruitIo,
                 "Adafruit IO",
-                "wss://io.adafruit.com:443/mqtt",
+                ADAFRUIT_IO.default_url,
                 Vec::new(),
             ),
             Preset::ThingSpeak => (
                 ServiceKind::ThingSpeak,
                 "ThingSpeak",
-                "wss://mqtt3.thingspeak.com:443/mqtt",
+                THINGSPEAK.default_url,
                 Vec::new(),
             ),
             Preset::Broker => (ServiceKind::Generic, "MQTT broker", "", Vec::new()),
@@ -325,7 +330,7 @@ impl ProfileBook {
 mod tests {
     use super::*;
     use crate::dashboard::card::CardKind;
-    use crate::service::incoming::FeedRef;
+    use crate::service::feed_ref::FeedRef;
 
     fn adafruit(remember: bool) -> Profile {
         let mut profile = Profile::from_preset(Preset::AdafruitIo, "p1");

@@ -5,7 +5,8 @@ use super::adafruit_payload::{decode_group_csv, decode_group_json};
 use super::adafruit_topic::{AdafruitTopic, Format};
 use super::descriptor::{ServiceDescriptor, ServiceKind};
 use super::feed_key::{validate_feed_key, validate_group_key};
-use super::incoming::{unquote_notice, FeedRef};
+use super::feed_ref::FeedRef;
+use super::incoming::unquote_notice;
 use super::thingspeak::ThingSpeakTopic;
 
 use crate::mqtt::QoS;

@@ -6,6 +6,7 @@ pub mod adafruit_topic;
 pub mod behaviour;
 pub mod descriptor;
 pub mod feed_key;
+pub mod feed_ref;
 pub mod incoming;
 pub mod outgoing;
 pub mod thingspeak;

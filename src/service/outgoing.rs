@@ -4,7 +4,7 @@
 use super::adafruit_topic::AdafruitTopic;
 use super::descriptor::ServiceKind;
 use super::feed_key::validate_feed_key;
-use super::incoming::FeedRef;
+use super::feed_ref::FeedRef;
 use super::thingspeak::{ThingSpeakTopic, FIELD_COUNT};
 use crate::mqtt::topic::validate_topic_name;
 

@@ -25,23 +25,17 @@ impl FeedsHandle {
         }
     }
 
-    /// Takes in a batch of messages received at `at_ms` from `service`, whose active
-    /// subscriptions are `filters`.
-    pub fn ingest(
-        &self,
-        messages: &[Message],
-        service: ServiceKind,
-        filters: &[String],
-        at_ms: f64,
-    ) {
+    /// Takes in a batch of messages from `service`, each with the wall-clock time it arrived
+    /// (ms since the Unix epoch); `filters` are the active subscriptions.
+    pub fn ingest(&self, messages: &[(Message, f64)], service: ServiceKind, filters: &[String]) {
         if messages.is_empty() {
             return;
         }
         let filters = filters.iter().map(String::as_str);
         self.store.update(|store| {
             self.log.update(|log| {
-                for message in messages {
-                    ingest(store, log, service, filters.clone(), message, at_ms);
+                for (message, at_ms) in messages {
+                    ingest(store, log, service, filters.clone(), message, *at_ms);
                 }
             });
         });

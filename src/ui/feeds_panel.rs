@@ -8,7 +8,7 @@ use super::page_clock::PageClock;
 use crate::chart::time_axis::age_text;
 use crate::dashboard::card::CardKind;
 use crate::feeds::payload_text::shorten;
-use crate::service::incoming::FeedRef;
+use crate::service::feed_ref::FeedRef;
 use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
 

@@ -7,31 +7,45 @@
 //! outbox) is written at once.
 
 use super::feeds_handle::FeedsHandle;
+use super::frame_loop::FrameLoop;
 use crate::budget::budgets::Meter;
-use crate::budget::ledger::account_prefix;
-use crate::link::monitor::MonitorEntry;
-use crate::link::{ConnectionSettings, Link, LinkEvent, LinkStatus, SlotId, SlotState};
-use crate::mqtt::{Message, QoS, Subscription};
-use crate::platform::clock::{now, wall_clock_millis, wall_of};
-use crate::platform::frame::FrameScheduler;
+use crate::link::{ConnectionSettings, Link, LinkEvent, LinkStatus, SlotId};
+use crate::mqtt::{QoS, Subscription};
+use crate::platform::clock::{now, wall_clock_millis};
+use crate::platform::link_storage::LinkStorage;
+use crate::platform::location::page_is_secure;
 use crate::platform::random::{random_id, random_seed};
 use crate::platform::saved_outbox;
-use crate::platform::shared_budget::SharedBudget;
 use crate::service::behaviour::ServiceBehaviour;
 use crate::service::ServiceKind;
+use crate::time::Instant;
 use crate::transport::broker_url::check_broker_url;
 use crate::transport::client::LinkDriver;
 use leptos::prelude::*;
-use std::cell::RefCell;
 use std::rc::Rc;
 
 /// Called with a filter the broker or service refused (the profile stops renewing it).
 pub type RefusalHook = Rc<dyn Fn(&str)>;
 
+/// The browser-side pieces of the current connection. Each sits in its own stored value, so a
+/// callback from the driver can reach the others while a command runs.
+#[derive(Clone, Copy)]
+struct Plumbing {
+    driver: StoredValue<Option<LinkDriver>, LocalStorage>,
+    storage: StoredValue<Option<LinkStorage>, LocalStorage>,
+    /// Events waiting for the next frame.
+    inbox: StoredValue<Vec<LinkEvent>, LocalStorage>,
+    frames: FrameLoop,
+    on_refused: StoredValue<Option<RefusalHook>, LocalStorage>,
+    tab_id: StoredValue<String>,
+    /// Connections whose saved outbox this page has read back (once: a reconnect must not
+    /// send it twice).
+    restored: StoredValue<Vec<String>>,
+}
+
 /// A `Copy` handle, provided as context by the app.
 #[derive(Clone, Copy)]
 pub struct LinkHandle {
-    driver: StoredValue<Option<LinkDriver>, LocalStorage>,
     status: RwSignal<LinkStatus>,
     subscriptions: RwSignal<Vec<Subscription>>,
     problem: RwSignal<Option<String>>,
@@ -39,52 +53,46 @@ pub struct LinkHandle {
     revision: RwSignal<u64>,
     behaviour: RwSignal<ServiceBehaviour>,
     feeds: FeedsHandle,
-    inbox: StoredValue<Rc<RefCell<Vec<LinkEvent>>>, LocalStorage>,
-    frame: StoredValue<Option<FrameScheduler>, LocalStorage>,
-    sharing: StoredValue<Option<SharedBudget>, LocalStorage>,
-    tab_id: StoredValue<String>,
-    outbox_key: StoredValue<Option<String>>,
-    /// Outbox keys already read back in this page (once per load, not per reconnect).
-    restored: StoredValue<Vec<String>>,
-    on_refused: StoredValue<Option<RefusalHook>, LocalStorage>,
+    plumbing: Plumbing,
 }
 
 impl LinkHandle {
-    /// A handle with no connection yet; received messages go to `feeds`.
-    pub fn new(feeds: FeedsHandle) -> Self {
+    /// A handle with no connection yet; received messages go to `feeds`, applied as the first
+    /// step of each of `frames`.
+    pub fn new(feeds: FeedsHandle, frames: FrameLoop) -> Self {
         let handle = Self {
-            driver: StoredValue::new_local(None),
             status: RwSignal::new(LinkStatus::Idle),
             subscriptions: RwSignal::new(Vec::new()),
             problem: RwSignal::new(None),
             revision: RwSignal::new(0),
             behaviour: RwSignal::new(ServiceBehaviour::new(ServiceKind::Generic, None)),
             feeds,
-            inbox: StoredValue::new_local(Rc::default()),
-            frame: StoredValue::new_local(None),
-            sharing: StoredValue::new_local(None),
-            tab_id: StoredValue::new(random_id("")),
-            outbox_key: StoredValue::new(None),
-            restored: StoredValue::new(Vec::new()),
-            on_refused: StoredValue::new_local(None),
+            plumbing: Plumbing {
+                driver: StoredValue::new_local(None),
+                storage: StoredValue::new_local(None),
+                inbox: StoredValue::new_local(Vec::new()),
+                frames,
+                on_refused: StoredValue::new_local(None),
+                tab_id: StoredValue::new(random_id("")),
+                restored: StoredValue::new(Vec::new()),
+            },
         };
-        let frame = FrameScheduler::new(move || {
-            // A frame scheduled just before the page (or a test's app) unmounted.
-            if let Some(inbox) = handle.inbox.try_get_value() {
-                let events = std::mem::take(&mut *inbox.borrow_mut());
+        let inbox = handle.plumbing.inbox;
+        frames.add_step(move || {
+            // `try_`: a frame scheduled just before the page (or a test's app) unmounted.
+            if let Some(events) = inbox.try_update_value(std::mem::take) {
                 handle.apply(events);
             }
         });
-        handle.frame.set_value(Some(frame));
         handle
     }
 
     /// Calls `hook` with every subscription the broker or service refuses.
     pub fn on_refused(&self, hook: RefusalHook) {
-        self.on_refused.set_value(Some(hook));
+        self.plumbing.on_refused.set_value(Some(hook));
     }
 
-    // ---- signals -------------------------------------------------------------------------
+    // ---- what the page shows -------------------------------------------------------------
 
     /// The connection state.
     pub fn status(&self) -> Signal<LinkStatus> {
@@ -111,24 +119,15 @@ impl LinkHandle {
         self.behaviour.get_untracked()
     }
 
-    /// Reads the link, re-run by a reactive reader whenever the link reports a change.
-    fn read<R>(&self, read: impl FnOnce(&Link) -> R) -> Option<R> {
+    fn driver(&self) -> Option<LinkDriver> {
+        self.plumbing.driver.try_get_value().flatten()
+    }
+
+    /// Reads the connection core (slot states, blocked topics, the ban, the monitor); a
+    /// reactive reader re-runs whenever the core reports a change. `None` without a connection.
+    pub fn read<R>(&self, read: impl FnOnce(&Link) -> R) -> Option<R> {
         self.revision.track();
-        self.read_untracked(read)
-    }
-
-    fn read_untracked<R>(&self, read: impl FnOnce(&Link) -> R) -> Option<R> {
-        self.driver.try_with_value(|d| d.as_ref()?.read(read))?
-    }
-
-    /// Where `slot`'s latest publish stands.
-    pub fn slot_state(&self, slot: &SlotId) -> Option<SlotState> {
-        self.read(|link| link.slot_state(slot))?
-    }
-
-    /// Why publishing to `topic` stopped, in words, if the service refused it.
-    pub fn blocked(&self, topic: &str) -> Option<String> {
-        self.read(|link| link.blocked(topic))?
+        self.driver()?.read(read)
     }
 
     /// Every limited class's meter now (the other tabs' spends read first).
@@ -137,38 +136,40 @@ impl LinkHandle {
         self.read(|link| link.meters(now())).unwrap_or_default()
     }
 
-    /// The ban in force, as wall-clock ms, if any.
-    pub fn banned_until_ms(&self) -> Option<f64> {
-        self.read(|link| link.banned_until(now()))?.map(wall_of)
-    }
-
-    /// Whether the connection has limits at all.
-    pub fn limited(&self) -> bool {
-        self.read(Link::is_limited).unwrap_or(false)
-    }
-
-    /// The monitor's history, oldest first.
-    pub fn history(&self) -> Vec<MonitorEntry> {
-        self.read(|link| link.monitor().entries().cloned().collect())
-            .unwrap_or_default()
-    }
-
-    /// Whether the other tabs of the account can be told (the browser gave storage).
+    /// Whether the other tabs of the account are told (the browser gave storage).
     pub fn shared_between_tabs(&self) -> bool {
         self.revision.track();
-        self.sharing
-            .try_with_value(Option::is_some)
+        self.plumbing
+            .storage
+            .try_with_value(|s| s.as_ref().is_some_and(LinkStorage::shares))
             .unwrap_or(false)
     }
 
     // ---- commands ------------------------------------------------------------------------
 
-    /// Runs a command on the current link, after taking in what the other tabs spent.
-    fn command<R>(&self, command: impl FnOnce(&mut Link, crate::time::Instant) -> R) -> Option<R> {
+    /// Runs a command on the link, after taking in what the account's other tabs did. Without
+    /// a connection, or while the link is busy, nothing runs and the error says why: callers
+    /// refuse the action then (the budgets fail closed).
+    fn command<R>(&self, command: impl FnOnce(&mut Link, Instant) -> R) -> Result<R, String> {
         self.sync();
-        self.driver
-            .try_with_value(|d| d.as_ref()?.command(command))
+        let driver = self
+            .driver()
+            .ok_or_else(|| "connect to a broker first".to_owned())?;
+        driver
+            .command(command)
+            .ok_or_else(|| "the connection is busy; try again".to_owned())
+    }
+
+    fn sync(&self) {
+        let changes = self
+            .plumbing
+            .storage
+            .try_update_value(|s| s.as_mut().map(LinkStorage::read_others))
             .flatten()
+            .unwrap_or_default();
+        if let (false, Some(driver)) = (changes.is_empty(), self.driver()) {
+            driver.command(|link, _| changes.into_iter().for_each(|c| link.handle_shared(c)));
+        }
     }
 
     /// Connects with `settings`, replacing any current connection (subscriptions and waiting
@@ -178,95 +179,53 @@ impl LinkHandle {
             self.status.set(LinkStatus::Failed(error.to_string()));
             return;
         }
-        let carried = self.command(|old, now| {
-            let carried = old.hand_over(settings);
-            old.disconnect(now);
-            carried
-        });
+        let carried = self
+            .command(|old, now| {
+                let carried = old.hand_over(settings);
+                old.disconnect(now);
+                carried
+            })
+            .ok();
         let link = Link::new(settings.clone(), random_seed(), carried);
         self.behaviour.set(link.behaviour().clone());
+        let storage = LinkStorage::open(
+            settings,
+            link.is_limited(),
+            &self.plumbing.tab_id.get_value(),
+        );
+        self.plumbing.storage.set_value(Some(storage));
         let handle = *self;
         let driver = LinkDriver::new(link, move || handle.take_events());
-        self.driver.set_value(Some(driver));
-        self.open_sharing(settings);
+        self.plumbing.driver.set_value(Some(driver));
         self.problem.set(None);
-        self.restore_outbox(settings);
-        self.command(|link, now| link.connect(now));
-    }
-
-    fn open_sharing(&self, settings: &ConnectionSettings) {
-        let limited = self.read_untracked(Link::is_limited).unwrap_or(false);
-        let (service, account) = settings.account();
-        let prefix = account_prefix(service, account);
-        let tab_id = self.tab_id.get_value();
-        self.sharing.set_value(
-            limited
-                .then(|| SharedBudget::open(&prefix, &tab_id))
-                .flatten(),
-        );
-    }
-
-    /// Puts back what an earlier load of the page kept unacknowledged on this connection
-    /// (once per load).
-    fn restore_outbox(&self, settings: &ConnectionSettings) {
         let key = saved_outbox::key_for(settings);
-        self.outbox_key.set_value(Some(key.clone()));
-        if self.restored.with_value(|done| done.contains(&key)) {
-            return;
+        if !self
+            .plumbing
+            .restored
+            .with_value(|done| done.contains(&key))
+        {
+            self.plumbing.restored.update_value(|done| done.push(key));
+            let saved = saved_outbox::take(settings);
+            self.act(|link, now| link.restore(now, saved));
         }
-        self.restored.update_value(|done| done.push(key));
-        let saved = saved_outbox::take(settings);
-        self.command(|link, now| link.restore(now, saved));
+        self.act(|link, now| link.connect(now));
     }
 
-    /// Takes in what the account's other tabs spent and were told.
-    fn sync(&self) {
-        let changes = self
-            .sharing
-            .try_update_value(|sharing| sharing.as_mut().map(SharedBudget::read_others))
-            .flatten()
-            .unwrap_or_default();
-        if changes.is_empty() {
-            return;
+    /// Runs a command that answers nothing; if it cannot run, the page says why.
+    fn act(&self, command: impl FnOnce(&mut Link, Instant)) {
+        if let Err(why) = self.command(command) {
+            self.problem.set(Some(why));
         }
-        self.driver.try_with_value(|driver| {
-            driver.as_ref()?.command(|link, _| {
-                for change in changes {
-                    link.handle_shared(change);
-                }
-            })
-        });
-    }
-
-    /// Reconnects at once when the browser comes back online or the tab is shown again,
-    /// instead of waiting out the backoff (a laptop waking up, a phone switching networks).
-    pub fn reconnect_promptly(&self) {
-        let handle = *self;
-        let retry = move |_: web_sys::Event| {
-            let waiting = matches!(
-                handle.status.get_untracked(),
-                LinkStatus::Reconnecting { .. }
-            );
-            if waiting && !document().hidden() {
-                handle.reconnect_now();
-            }
-        };
-        let online = window_event_listener_untyped("online", retry);
-        let shown = window_event_listener_untyped("visibilitychange", retry);
-        on_cleanup(move || {
-            online.remove();
-            shown.remove();
-        });
     }
 
     /// Skips the wait before the next reconnect attempt (the connection budget still applies).
     pub fn reconnect_now(&self) {
-        self.command(|link, now| link.reconnect_now(now));
+        self.act(|link, now| link.reconnect_now(now));
     }
 
     /// Disconnects (or stops reconnecting); subscriptions are kept for the next connect.
     pub fn disconnect(&self) {
-        self.command(|link, now| link.disconnect(now));
+        self.act(|link, now| link.disconnect(now));
     }
 
     /// Subscribes to `filter`: now if connected and the budget allows, else on connect.
@@ -274,7 +233,7 @@ impl LinkHandle {
     pub fn subscribe(&self, filter: &str, qos: QoS) -> bool {
         let result = self
             .command(|link, now| link.subscribe(now, filter, qos))
-            .unwrap_or_else(|| Err("connect to a broker before subscribing".to_owned()));
+            .and_then(|subscribed| subscribed);
         self.report(result)
     }
 
@@ -282,7 +241,7 @@ impl LinkHandle {
     pub fn unsubscribe(&self, filter: &str) -> bool {
         let result = self
             .command(|link, now| link.unsubscribe(now, filter))
-            .unwrap_or(Ok(()));
+            .and_then(|unsubscribed| unsubscribed);
         self.report(result)
     }
 
@@ -293,8 +252,7 @@ impl LinkHandle {
         ok
     }
 
-    /// Publishes through the budgets on behalf of `slot`; see [`Link::publish`]. Without a
-    /// connection, or when the connection cannot be asked, nothing is sent and the error says so.
+    /// Publishes through the budgets on behalf of `slot`; see [`Link::publish`].
     pub fn publish(
         &self,
         slot: SlotId,
@@ -304,12 +262,12 @@ impl LinkHandle {
         retain: bool,
     ) -> Result<(), String> {
         self.command(|link, now| link.publish(now, slot, topic, payload, qos, retain))
-            .unwrap_or_else(|| Err("connect to a broker before publishing".to_owned()))
+            .and_then(|taken| taken)
     }
 
-    /// Lets publishing to `topic` go again.
+    /// Lets publishing to `topic` go again (without a connection nothing is blocked).
     pub fn unblock(&self, topic: &str) {
-        self.command(|link, _| link.unblock(topic));
+        let _ = self.command(|link, _| link.unblock(topic));
     }
 
     // ---- events --------------------------------------------------------------------------
@@ -317,48 +275,20 @@ impl LinkHandle {
     /// Called by the driver when events wait: what other tabs and a reload must see is
     /// written now, the rest waits for the next frame.
     fn take_events(&self) {
-        let Some(events) = self
-            .driver
-            .try_with_value(|d| d.as_ref().map(LinkDriver::events))
-        else {
+        let Some(driver) = self.driver() else {
             return;
         };
-        let mut later = Vec::new();
-        for event in events.into_iter().flatten() {
-            match event {
-                LinkEvent::Share(change) => {
-                    self.sharing.update_value(|sharing| {
-                        if let Some(sharing) = sharing {
-                            sharing.tell(&change);
-                        }
-                    });
-                }
-                LinkEvent::PersistOutbox(saved) => self.keep_outbox(&saved),
-                other => later.push(other),
-            }
-        }
-        if later.is_empty() {
-            return;
-        }
-        if let Some(inbox) = self.inbox.try_get_value() {
-            inbox.borrow_mut().extend(later);
-        }
-        self.frame.with_value(|frame| {
-            if let Some(frame) = frame {
-                frame.request();
+        let mut later: Vec<LinkEvent> = driver.events();
+        self.plumbing.storage.update_value(|storage| {
+            if let Some(storage) = storage {
+                later = later.drain(..).filter_map(|e| storage.take(e)).collect();
             }
         });
-    }
-
-    fn keep_outbox(&self, saved: &[crate::link::saved_publish::SavedPublish]) {
-        let Some(key) = self.outbox_key.get_value() else {
-            return;
-        };
-        if !saved_outbox::keep(&key, saved) && !saved.is_empty() {
-            self.problem.set(Some(
-                "this browser does not keep unacknowledged messages: a reload would lose them"
-                    .to_owned(),
-            ));
+        if !later.is_empty() {
+            self.plumbing
+                .inbox
+                .update_value(|inbox| inbox.extend(later));
+            self.plumbing.frames.request();
         }
     }
 
@@ -366,16 +296,19 @@ impl LinkHandle {
         if self.status.is_disposed() {
             return;
         }
-        let mut messages: Vec<Message> = Vec::new();
-        let mut subscriptions_changed = false;
-        let mut changed = false;
+        let mut messages = Vec::new();
+        // One reading of both clocks for the batch: arrival instants become wall-clock times.
+        let wall_offset = wall_clock_millis() - now().as_millis() as f64;
+        let (mut subscriptions_changed, mut changed) = (false, false);
         for event in events {
             match event {
-                LinkEvent::Message(message) => messages.push(message),
+                LinkEvent::Message(message, at) => {
+                    messages.push((message, at.as_millis() as f64 + wall_offset));
+                }
                 LinkEvent::Status(status) => self.status.set(status),
                 LinkEvent::SubscriptionsChanged => subscriptions_changed = true,
                 LinkEvent::SubscriptionRefused(filter) => {
-                    if let Some(hook) = self.on_refused.get_value() {
+                    if let Some(hook) = self.plumbing.on_refused.get_value() {
                         hook(&filter);
                     }
                 }
@@ -384,16 +317,15 @@ impl LinkHandle {
                 LinkEvent::Share(_) | LinkEvent::PersistOutbox(_) => {}
             }
         }
-        if !messages.is_empty() {
-            let (service, filters) = self
-                .read_untracked(|link| {
+        if let (false, Some(driver)) = (messages.is_empty(), self.driver()) {
+            let (service, filters) = driver
+                .read(|link| {
                     let filters: Vec<String> =
                         link.subscriptions().into_iter().map(|s| s.filter).collect();
                     (link.behaviour().descriptor.kind, filters)
                 })
                 .unwrap_or((ServiceKind::Generic, Vec::new()));
-            self.feeds
-                .ingest(&messages, service, &filters, wall_clock_millis());
+            self.feeds.ingest(&messages, service, &filters);
         }
         if subscriptions_changed {
             self.refresh_subscriptions();
@@ -404,13 +336,7 @@ impl LinkHandle {
     }
 
     fn refresh_subscriptions(&self) {
-        let current = self.read_untracked(Link::subscriptions).unwrap_or_default();
-        self.subscriptions.set(current);
+        let current = self.driver().and_then(|d| d.read(Link::subscriptions));
+        self.subscriptions.set(current.unwrap_or_default());
     }
-}
-
-fn page_is_secure() -> bool {
-    web_sys::window()
-        .and_then(|window| window.location().protocol().ok())
-        .is_some_and(|protocol| protocol == "https:")
 }

@@ -1,13 +1,19 @@
-//! Page components, one per file, and the handles they share.
+//! The page: components (a folder where one has parts: `chart/`, `connection/`, `cards/`),
+//! small hooks over browser APIs (`hooks`), and the handles the components share —
+//! `link_handle` (the connection core's commands and events as signals), `feeds_handle`
+//! (received data), `profiles_handle` (saved connections, their dashboards and
+//! subscriptions), `page_clock`. Components decide nothing the core or the model can decide.
 
 pub mod cards;
-pub mod chart_canvas;
-pub mod connection_panel;
+pub mod chart;
+pub mod connection;
 pub mod dashboard_tabs;
 pub mod dashboard_view;
 pub mod feeds_handle;
 pub mod feeds_panel;
 pub mod first_run;
+pub mod frame_loop;
+pub mod hooks;
 pub mod link_handle;
 pub mod message_log_panel;
 pub mod monitor_panel;

@@ -8,7 +8,8 @@ use crate::budget::action::ActionClass;
 use crate::budget::budgets::Meter;
 use crate::chart::time_axis::readout_time;
 use crate::link::monitor::{MonitorEntry, MonitorKind};
-use crate::platform::clock::wall_of;
+use crate::link::Link;
+use crate::platform::clock::{now, wall_of};
 use crate::platform::local_zone::BrowserZone;
 use leptos::prelude::*;
 
@@ -22,8 +23,8 @@ pub fn seconds_left(until_ms: f64, now_ms: f64) -> u64 {
 
 /// The throttle or ban in force, as (what, until wall ms), for banners and the badge.
 pub fn active_hold(link: LinkHandle) -> Option<(&'static str, f64)> {
-    if let Some(until) = link.banned_until_ms() {
-        return Some(("Account banned", until));
+    if let Some(until) = link.read(|l| l.banned_until(now())).flatten() {
+        return Some(("Account banned", wall_of(until)));
     }
     link.meters()
         .into_iter()
@@ -47,12 +48,20 @@ pub fn MonitorPanel() -> impl IntoView {
         let _ = clock.now().get();
         active_hold(link)
     });
-    let history = Memo::new(move |_| link.history());
+    let history = Memo::new(move |_| {
+        link.read(|l| {
+            l.monitor()
+                .entries()
+                .cloned()
+                .collect::<Vec<MonitorEntry>>()
+        })
+        .unwrap_or_default()
+    });
 
     view! {
         <section class="panel monitor" aria-labelledby="monitor-heading">
             <h2 id="monitor-heading">"Limits"</h2>
-            <Show when=move || link.limited() fallback=|| view! {
+            <Show when=move || link.read(Link::is_limited).unwrap_or(false) fallback=|| view! {
                 <p class="hint" id="no-limits">"This broker sets no rate limits: Feedboard sends as fast as you ask."</p>
             }>
                 {move || hold.get().map(|(what, until)| view! {

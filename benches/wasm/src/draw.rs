@@ -4,9 +4,10 @@
 use feedboard::chart::draw::Line;
 use feedboard::feeds::decimate::decimate;
 use feedboard::feeds::store::{FeedStore, StoreLimits};
-use feedboard::service::incoming::{FeedRef, FeedUpdate};
+use feedboard::service::feed_ref::FeedRef;
+use feedboard::service::incoming::FeedUpdate;
 use feedboard::service::value::{Datum, Value};
-use feedboard::ui::chart_canvas::draw_lines;
+use feedboard::ui::chart::paint::draw_lines;
 use wasm_bindgen::prelude::*;
 
 /// One chart: its canvas and the feed it shows.

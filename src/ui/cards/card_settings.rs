@@ -2,21 +2,12 @@
 //! range, more feeds on a chart, or removing it. Changes apply as they are made.
 
 use super::card_signal;
-use crate::dashboard::card::{Card, CardKind, CardSize};
-use crate::service::incoming::FeedRef;
-use crate::service::outgoing::{parse_feed, publish_topic, typed_name};
+use super::control_settings::ControlFields;
+use crate::dashboard::card::{Card, CardKind, CardSize, GaugeEnd};
+use crate::service::feed_ref::FeedRef;
 use crate::ui::feeds_handle::FeedsHandle;
-use crate::ui::link_handle::LinkHandle;
 use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
-
-/// Which end of a control's range a field sets.
-#[derive(Clone, Copy)]
-enum RangePart {
-    Min,
-    Max,
-    Step,
-}
 
 /// The settings of card `id`; `element_id` names the region for the toggle's aria-controls.
 #[component]
@@ -46,54 +37,9 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
         })
     });
     let chosen = RwSignal::new(String::new());
-    let is_control = move || card.with(|c| c.as_ref().is_some_and(|c| c.kind.is_control()));
-    let mqtt = expect_context::<LinkHandle>();
-    let problem = RwSignal::new(None::<String>);
-    // A control pointed at another feed: publishing there may go (a refusal of the old topic
-    // is behind the user now).
-    let retarget = move |text: String| {
-        let behaviour = mqtt.behaviour();
-        let username = behaviour.username.clone().unwrap_or_default();
-        match parse_feed(behaviour.descriptor.kind, &username, &text) {
-            Ok(feed) => {
-                let old = card.with_untracked(|c| {
-                    c.as_ref().and_then(|c| c.feeds.first().map(publish_topic))
-                });
-                if let Some(old) = old {
-                    mqtt.unblock(&old);
-                }
-                mqtt.unblock(&publish_topic(&feed));
-                problem.set(None);
-                edit(Box::new(move |card: &mut Card| card.feeds = vec![feed]));
-            }
-            Err(reason) => problem.set(Some(reason)),
-        }
-    };
-    let range_bound = move |text: String, part: RangePart| {
-        let Some(value) = text.trim().parse::<f64>().ok().filter(|v| v.is_finite()) else {
-            return;
-        };
+    let set_gauge_end = move |end: GaugeEnd, typed: String| {
         edit(Box::new(move |card: &mut Card| {
-            let control = &mut card.control;
-            match part {
-                RangePart::Min if value < control.max => control.min = value,
-                RangePart::Max if value > control.min => control.max = value,
-                RangePart::Step if value > 0.0 => control.step = value,
-                _ => {}
-            }
-        }));
-    };
-    let gauge_bound = move |text: String, upper: bool| {
-        let value = text.trim().parse::<f64>().ok().filter(|v| v.is_finite());
-        edit(Box::new(move |card: &mut Card| {
-            let (low, high) = card.gauge_range.unwrap_or((f64::NAN, f64::NAN));
-            let (low, high) = if upper {
-                (low, value.unwrap_or(f64::NAN))
-            } else {
-                (value.unwrap_or(f64::NAN), high)
-            };
-            card.gauge_range =
-                (low.is_finite() && high.is_finite() && low < high).then_some((low, high));
+            card.set_gauge_end(end, &typed)
         }));
     };
 
@@ -127,58 +73,14 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                 <Show when=move || is_kind(CardKind::Gauge)>
                     <label for=field("min")>"Gauge minimum"</label>
                     <input id=field("min") type="number" step="any" placeholder="automatic"
-                        prop:value=read(|c| c.gauge_range.map(|r| r.0.to_string()).unwrap_or_default())
-                        on:change=move |event| gauge_bound(event_target_value(&event), false) />
+                        prop:value=read(|c| c.gauge_ends[0].map(|v| v.to_string()).unwrap_or_default())
+                        on:change=move |event| set_gauge_end(GaugeEnd::Low, event_target_value(&event)) />
                     <label for=field("max")>"Gauge maximum"</label>
                     <input id=field("max") type="number" step="any" placeholder="automatic"
-                        prop:value=read(|c| c.gauge_range.map(|r| r.1.to_string()).unwrap_or_default())
-                        on:change=move |event| gauge_bound(event_target_value(&event), true) />
+                        prop:value=read(|c| c.gauge_ends[1].map(|v| v.to_string()).unwrap_or_default())
+                        on:change=move |event| set_gauge_end(GaugeEnd::High, event_target_value(&event)) />
                 </Show>
-                <Show when=move || is_control()>
-                    <label for=field("feed")>"Feed"</label>
-                    <input id=field("feed") type="text" spellcheck="false"
-                        prop:value=read(|c| c.feeds.first().map(typed_name).unwrap_or_default())
-                        on:change=move |event| retarget(event_target_value(&event)) />
-                </Show>
-                <Show when=move || is_kind(CardKind::Toggle)>
-                    <label for=field("on")>"On value"</label>
-                    <input id=field("on") type="text" prop:value=read(|c| c.control.on_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); edit(Box::new(move |c: &mut Card| c.control.on_value = v)); } />
-                    <label for=field("off")>"Off value"</label>
-                    <input id=field("off") type="text" prop:value=read(|c| c.control.off_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); edit(Box::new(move |c: &mut Card| c.control.off_value = v)); } />
-                </Show>
-                <Show when=move || is_kind(CardKind::Button)>
-                    <label for=field("press")>"Value when pressed"</label>
-                    <input id=field("press") type="text" prop:value=read(|c| c.control.press_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); edit(Box::new(move |c: &mut Card| c.control.press_value = v)); } />
-                    <label for=field("release")>"Value when let go"</label>
-                    <input id=field("release") type="text" placeholder="nothing" prop:value=read(|c| c.control.release_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); edit(Box::new(move |c: &mut Card| c.control.release_value = v)); } />
-                </Show>
-                <Show when=move || is_kind(CardKind::Slider)>
-                    <label for=field("range-min")>"Minimum"</label>
-                    <input id=field("range-min") type="number" step="any" prop:value=read(|c| c.control.min.to_string())
-                        on:change=move |event| range_bound(event_target_value(&event), RangePart::Min) />
-                    <label for=field("range-max")>"Maximum"</label>
-                    <input id=field("range-max") type="number" step="any" prop:value=read(|c| c.control.max.to_string())
-                        on:change=move |event| range_bound(event_target_value(&event), RangePart::Max) />
-                    <label for=field("range-step")>"Step"</label>
-                    <input id=field("range-step") type="number" step="any" min="0" prop:value=read(|c| c.control.step.to_string())
-                        on:change=move |event| range_bound(event_target_value(&event), RangePart::Step) />
-                </Show>
-                <Show when=move || is_control() && !is_kind(CardKind::ChannelForm)>
-                    <label for=field("qos")>"QoS"</label>
-                    <select id=field("qos") prop:value=read(|c| c.control.qos.to_string())
-                        on:change=move |event| {
-                            let level = event_target_value(&event).parse::<u8>().unwrap_or(0).min(2);
-                            edit(Box::new(move |c: &mut Card| c.control.qos = level));
-                        }>
-                        <option value="0">"0 · at most once"</option>
-                        <option value="1">"1 · at least once"</option>
-                        <option value="2">"2 · exactly once"</option>
-                    </select>
-                </Show>
+                <ControlFields id=id />
                 <Show when=move || is_kind(CardKind::Chart) && !addable.with(Vec::is_empty)>
                     <label for=field("add-feed")>"Add a feed"</label>
                     <div class="row-split">
@@ -197,7 +99,6 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                     </div>
                 </Show>
             </div>
-            {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
             <div class="form-grid">
                 <label for=field("size")>"Size"</label>
                 <select id=field("size")

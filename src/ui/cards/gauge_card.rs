@@ -4,6 +4,7 @@
 use super::{card_signal, first_feed, glance_of, with_unit};
 use crate::chart::time_axis::age_text;
 use crate::chart::value_axis::ValueScale;
+use crate::dashboard::card::Card;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::page_clock::PageClock;
 use leptos::prelude::*;
@@ -19,7 +20,7 @@ pub fn GaugeCard(id: u32) -> impl IntoView {
     let glance = glance_of(feeds, feed);
     let unit = move || card.with(|c| c.as_ref().map(|c| c.unit.clone()).unwrap_or_default());
     let range = Memo::new(move |_| {
-        if let Some(range) = card.with(|c| c.as_ref().and_then(|c| c.gauge_range)) {
+        if let Some(range) = card.with(|c| c.as_ref().and_then(Card::gauge_range)) {
             return range;
         }
         // Follow the values seen, widened to round numbers.

@@ -3,6 +3,7 @@
 pub mod card_frame;
 pub mod card_settings;
 pub mod chart_card;
+pub mod control_settings;
 pub mod controls;
 pub mod gauge_card;
 pub mod location_card;
@@ -12,7 +13,7 @@ pub mod text_card;
 use super::feeds_handle::FeedsHandle;
 use crate::dashboard::card::Card;
 use crate::feeds::series::FeedGlance;
-use crate::service::incoming::FeedRef;
+use crate::service::feed_ref::FeedRef;
 use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
 

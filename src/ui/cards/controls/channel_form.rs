@@ -4,7 +4,7 @@
 
 use super::{status_words, Control};
 use crate::link::{ControlPart, SlotState};
-use crate::service::incoming::FeedRef;
+use crate::service::feed_ref::FeedRef;
 use crate::service::outgoing::channel_publish_topic;
 use crate::service::thingspeak::{ChannelUpdate, FIELD_COUNT};
 use crate::ui::feeds_handle::FeedsHandle;
@@ -57,7 +57,7 @@ pub fn ChannelFormCard(id: u32) -> impl IntoView {
     };
     let state = {
         let slot = slot.clone();
-        move || link.slot_state(&slot)
+        move || link.read(|l| l.slot_state(&slot)).flatten()
     };
     // Once the update leaves, its fields are no longer waiting.
     {

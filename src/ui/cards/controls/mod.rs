@@ -124,10 +124,17 @@ pub fn ControlStatus(
         if let Some(problem) = control.problem.get() {
             return ("problem", format!("not sent: {problem}"));
         }
-        if let Some(reason) = control.topic.get().and_then(|topic| link.blocked(&topic)) {
+        if let Some(reason) = control
+            .topic
+            .get()
+            .and_then(|topic| link.read(|l| l.blocked(&topic)).flatten())
+        {
             return ("blocked", reason);
         }
-        status_words(link.slot_state(&slot), clock.now().get())
+        status_words(
+            link.read(|l| l.slot_state(&slot)).flatten(),
+            clock.now().get(),
+        )
     });
     view! {
         <p class="control-status" role="status" data-state=move || line.get().0

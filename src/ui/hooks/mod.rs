@@ -1,0 +1,62 @@
+//! Small reactive hooks over browser APIs, in the leptos-use style: each returns signals and
+//! tears down what it set up when its owner is cleaned up.
+
+use crate::link::LinkStatus;
+use crate::platform::css::prefers_dark;
+use crate::platform::resize::SizeWatcher;
+use crate::ui::link_handle::LinkHandle;
+use leptos::prelude::*;
+
+/// The content size (CSS pixels) of the element behind `node`, following every change.
+pub fn use_element_size<E>(node: NodeRef<E>) -> ReadSignal<(f64, f64)>
+where
+    E: leptos::html::ElementType,
+    E::Output: Clone + AsRef<web_sys::Element> + 'static,
+    NodeRef<E>: Get<Value = Option<E::Output>>,
+{
+    let (size, set_size) = signal((0.0f64, 0.0f64));
+    let watcher = StoredValue::new_local(None::<SizeWatcher>);
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            let watching = SizeWatcher::new(element.as_ref(), move |width, height| {
+                set_size.try_set((width, height));
+            });
+            watcher.set_value(watching);
+        }
+    });
+    size
+}
+
+/// Whether the page is in dark mode, re-checked when the window gets focus (the scheme can
+/// change while the page is in the background).
+pub fn use_preferred_dark() -> ReadSignal<bool> {
+    let (dark, set_dark) = signal(prefers_dark());
+    let listener = window_event_listener_untyped("focus", move |_| {
+        if dark.try_get_untracked() != Some(prefers_dark()) {
+            set_dark.try_set(prefers_dark());
+        }
+    });
+    on_cleanup(move || listener.remove());
+    dark
+}
+
+/// Reconnects at once when the browser comes back online or the tab is shown again, instead of
+/// waiting out the backoff (a laptop waking up, a phone switching networks).
+pub fn use_prompt_reconnect(link: LinkHandle) {
+    let status = link.status();
+    let retry = move |_: web_sys::Event| {
+        let waiting = matches!(
+            status.try_get_untracked(),
+            Some(LinkStatus::Reconnecting { .. })
+        );
+        if waiting && !document().hidden() {
+            link.reconnect_now();
+        }
+    };
+    let online = window_event_listener_untyped("online", retry);
+    let shown = window_event_listener_untyped("visibilitychange", retry);
+    on_cleanup(move || {
+        online.remove();
+        shown.remove();
+    });
+}
