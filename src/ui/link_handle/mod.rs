@@ -6,12 +6,14 @@
 //! update of each signal. What other tabs and a reload must see (budget spends, the saved
 //! outbox) is written at once.
 
+mod events;
+
 use super::feeds_handle::FeedsHandle;
 use super::frame_loop::FrameLoop;
 use crate::budget::budgets::Meter;
 use crate::link::{ConnectionSettings, Link, LinkEvent, LinkStatus, SlotId};
 use crate::mqtt::{QoS, Subscription};
-use crate::platform::clock::{now, wall_clock_millis};
+use crate::platform::clock::now;
 use crate::platform::link_storage::LinkStorage;
 use crate::platform::location::page_is_secure;
 use crate::platform::random::{random_id, random_seed};
@@ -268,75 +270,5 @@ impl LinkHandle {
     /// Lets publishing to `topic` go again (without a connection nothing is blocked).
     pub fn unblock(&self, topic: &str) {
         let _ = self.command(|link, _| link.unblock(topic));
-    }
-
-    // ---- events --------------------------------------------------------------------------
-
-    /// Called by the driver when events wait: what other tabs and a reload must see is
-    /// written now, the rest waits for the next frame.
-    fn take_events(&self) {
-        let Some(driver) = self.driver() else {
-            return;
-        };
-        let mut later: Vec<LinkEvent> = driver.events();
-        self.plumbing.storage.update_value(|storage| {
-            if let Some(storage) = storage {
-                later = later.drain(..).filter_map(|e| storage.take(e)).collect();
-            }
-        });
-        if !later.is_empty() {
-            self.plumbing
-                .inbox
-                .update_value(|inbox| inbox.extend(later));
-            self.plumbing.frames.request();
-        }
-    }
-
-    fn apply(&self, events: Vec<LinkEvent>) {
-        if self.status.is_disposed() {
-            return;
-        }
-        let mut messages = Vec::new();
-        // One reading of both clocks for the batch: arrival instants become wall-clock times.
-        let wall_offset = wall_clock_millis() - now().as_millis() as f64;
-        let (mut subscriptions_changed, mut changed) = (false, false);
-        for event in events {
-            match event {
-                LinkEvent::Message(message, at) => {
-                    messages.push((message, at.as_millis() as f64 + wall_offset));
-                }
-                LinkEvent::Status(status) => self.status.set(status),
-                LinkEvent::SubscriptionsChanged => subscriptions_changed = true,
-                LinkEvent::SubscriptionRefused(filter) => {
-                    if let Some(hook) = self.plumbing.on_refused.get_value() {
-                        hook(&filter);
-                    }
-                }
-                LinkEvent::Changed => changed = true,
-                LinkEvent::Problem(text) => self.problem.set(Some(text)),
-                LinkEvent::Share(_) | LinkEvent::PersistOutbox(_) => {}
-            }
-        }
-        if let (false, Some(driver)) = (messages.is_empty(), self.driver()) {
-            let (service, filters) = driver
-                .read(|link| {
-                    let filters: Vec<String> =
-                        link.subscriptions().into_iter().map(|s| s.filter).collect();
-                    (link.behaviour().descriptor.kind, filters)
-                })
-                .unwrap_or((ServiceKind::Generic, Vec::new()));
-            self.feeds.ingest(&messages, service, &filters);
-        }
-        if subscriptions_changed {
-            self.refresh_subscriptions();
-        }
-        if changed {
-            self.revision.update(|r| *r += 1);
-        }
-    }
-
-    fn refresh_subscriptions(&self) {
-        let current = self.driver().and_then(|d| d.read(Link::subscriptions));
-        self.subscriptions.set(current.unwrap_or_default());
     }
 }
