@@ -1,8 +1,8 @@
 //! A card's settings, edited in place: how it shows its feeds, its title and unit, a gauge's
 //! range, more feeds on a chart, or removing it. Changes apply as they are made.
 
-use super::card_signal;
 use super::control_settings::ControlFields;
+use super::CardEditor;
 use crate::dashboard::card::{Card, CardKind, CardSize, GaugeEnd};
 use crate::service::feed_ref::FeedRef;
 use crate::ui::feeds_handle::FeedsHandle;
@@ -14,16 +14,9 @@ use leptos::prelude::*;
 pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
     let profiles = expect_context::<ProfilesHandle>();
-    let card = card_signal(id);
+    let editor = CardEditor::of(id);
+    let card = editor.card;
     let store = feeds.store();
-    let edit = move |change: Box<dyn FnOnce(&mut Card)>| {
-        profiles.edit_dashboard(|board| board.edit(id, change));
-    };
-    let read = move |pick: fn(&Card) -> String| {
-        card.with_untracked(|c| c.as_ref().map(pick).unwrap_or_default())
-    };
-    let field = move |name: &str| format!("card-{id}-{name}");
-    let is_kind = move |kind: CardKind| card.with(|c| c.as_ref().is_some_and(|c| c.kind == kind));
     // Feeds with numbers that this chart does not show yet.
     let addable = Memo::new(move |_| {
         let shown: Vec<FeedRef> =
@@ -38,53 +31,51 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
     });
     let chosen = RwSignal::new(String::new());
     let set_gauge_end = move |end: GaugeEnd, typed: String| {
-        edit(Box::new(move |card: &mut Card| {
-            card.set_gauge_end(end, &typed)
-        }));
+        editor.edit(move |card: &mut Card| card.set_gauge_end(end, &typed));
     };
 
     view! {
         <div class="card-settings" id=element_id role="group" aria-label="Card settings">
             <div class="form-grid">
-                <label for=field("kind")>"Show as"</label>
-                <select id=field("kind")
+                <label for=editor.field("kind")>"Show as"</label>
+                <select id=editor.field("kind")
                     prop:value=move || card.with(|c| c.as_ref().map(|c| c.kind.id()).unwrap_or_default())
                     on:change=move |event| {
                         if let Some(kind) = CardKind::from_id(&event_target_value(&event)) {
-                            edit(Box::new(move |card: &mut Card| card.kind = kind));
+                            editor.edit(move |card: &mut Card| card.kind = kind);
                         }
                     }>
                     {CardKind::ALL.iter().map(|(_, id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
                 </select>
-                <label for=field("title")>"Title"</label>
-                <input id=field("title") type="text" prop:value=read(|c| c.title.clone())
+                <label for=editor.field("title")>"Title"</label>
+                <input id=editor.field("title") type="text" prop:value=editor.read(|c| c.title.clone())
                     placeholder="the feed's name"
                     on:input=move |event| {
                         let title = event_target_value(&event);
-                        edit(Box::new(move |card: &mut Card| card.title = title));
+                        editor.edit(move |card: &mut Card| card.title = title);
                     } />
-                <label for=field("unit")>"Unit"</label>
-                <input id=field("unit") type="text" prop:value=read(|c| c.unit.clone())
+                <label for=editor.field("unit")>"Unit"</label>
+                <input id=editor.field("unit") type="text" prop:value=editor.read(|c| c.unit.clone())
                     placeholder="°C, %, hPa…" maxlength="16"
                     on:input=move |event| {
                         let unit = event_target_value(&event);
-                        edit(Box::new(move |card: &mut Card| card.unit = unit));
+                        editor.edit(move |card: &mut Card| card.unit = unit);
                     } />
-                <Show when=move || is_kind(CardKind::Gauge)>
-                    <label for=field("min")>"Gauge minimum"</label>
-                    <input id=field("min") type="number" step="any" placeholder="automatic"
-                        prop:value=read(|c| c.gauge_ends[0].map(|v| v.to_string()).unwrap_or_default())
+                <Show when=move || editor.is(CardKind::Gauge)>
+                    <label for=editor.field("min")>"Gauge minimum"</label>
+                    <input id=editor.field("min") type="number" step="any" placeholder="automatic"
+                        prop:value=editor.read(|c| c.gauge_ends[0].map(|v| v.to_string()).unwrap_or_default())
                         on:change=move |event| set_gauge_end(GaugeEnd::Low, event_target_value(&event)) />
-                    <label for=field("max")>"Gauge maximum"</label>
-                    <input id=field("max") type="number" step="any" placeholder="automatic"
-                        prop:value=read(|c| c.gauge_ends[1].map(|v| v.to_string()).unwrap_or_default())
+                    <label for=editor.field("max")>"Gauge maximum"</label>
+                    <input id=editor.field("max") type="number" step="any" placeholder="automatic"
+                        prop:value=editor.read(|c| c.gauge_ends[1].map(|v| v.to_string()).unwrap_or_default())
                         on:change=move |event| set_gauge_end(GaugeEnd::High, event_target_value(&event)) />
                 </Show>
                 <ControlFields id=id />
-                <Show when=move || is_kind(CardKind::Chart) && !addable.with(Vec::is_empty)>
-                    <label for=field("add-feed")>"Add a feed"</label>
+                <Show when=move || editor.is(CardKind::Chart) && !addable.with(Vec::is_empty)>
+                    <label for=editor.field("add-feed")>"Add a feed"</label>
                     <div class="row-split">
-                        <select id=field("add-feed") prop:value=move || chosen.get() on:change=move |event| chosen.set(event_target_value(&event))>
+                        <select id=editor.field("add-feed") prop:value=move || chosen.get() on:change=move |event| chosen.set(event_target_value(&event))>
                             <option value="">"choose a feed…"</option>
                             {move || addable.get().into_iter().map(|(value, name)| view! {
                                 <option value=value>{name}</option>
@@ -100,18 +91,18 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                 </Show>
             </div>
             <div class="form-grid">
-                <label for=field("size")>"Size"</label>
-                <select id=field("size")
+                <label for=editor.field("size")>"Size"</label>
+                <select id=editor.field("size")
                     prop:value=move || card.with(|c| c.as_ref().map(|c| c.size.id()).unwrap_or_default())
                     on:change=move |event| {
                         if let Some(size) = CardSize::from_id(&event_target_value(&event)) {
-                            edit(Box::new(move |card: &mut Card| card.size = size));
+                            editor.edit(move |card: &mut Card| card.size = size);
                         }
                     }>
                     {CardSize::ALL.iter().map(|(_, id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
                 </select>
-                <span class="label-like" id=field("move-label")>"Place"</span>
-                <div class="row-split" role="group" aria-labelledby=field("move-label")>
+                <span class="label-like" id=editor.field("move-label")>"Place"</span>
+                <div class="row-split" role="group" aria-labelledby=editor.field("move-label")>
                     <button type="button" class="move-earlier"
                         prop:disabled=move || profiles.dashboard().with(|b| b.position(id) == Some(0))
                         on:click=move |_| { profiles.edit_dashboard(|board| board.shift_card(id, -1)); }>"← Earlier"</button>

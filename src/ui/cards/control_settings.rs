@@ -1,26 +1,17 @@
 //! The settings only controls have: the feed they publish to, what they send, their QoS.
 
-use super::card_signal;
+use super::CardEditor;
 use crate::dashboard::card::{Card, CardKind, RangePart};
 use crate::service::outgoing::{parse_feed, publish_topic, typed_name};
 use crate::ui::link_handle::LinkHandle;
-use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
 
 /// A control card's own fields (nothing for other kinds), inside its settings' form grid.
 #[component]
 pub fn ControlFields(id: u32) -> impl IntoView {
-    let profiles = expect_context::<ProfilesHandle>();
     let link = expect_context::<LinkHandle>();
-    let card = card_signal(id);
-    let edit = move |change: Box<dyn FnOnce(&mut Card)>| {
-        profiles.edit_dashboard(|board| board.edit(id, change));
-    };
-    let read = move |pick: fn(&Card) -> String| {
-        card.with_untracked(|c| c.as_ref().map(pick).unwrap_or_default())
-    };
-    let field = move |name: &str| format!("card-{id}-{name}");
-    let is_kind = move |kind: CardKind| card.with(|c| c.as_ref().is_some_and(|c| c.kind == kind));
+    let editor = CardEditor::of(id);
+    let card = editor.card;
     let is_control = move || card.with(|c| c.as_ref().is_some_and(|c| c.kind.is_control()));
     let problem = RwSignal::new(None::<String>);
     // A control pointed at another feed: publishing there may go (a refusal of the old topic
@@ -38,56 +29,54 @@ pub fn ControlFields(id: u32) -> impl IntoView {
                 }
                 link.unblock(&publish_topic(&feed));
                 problem.set(None);
-                edit(Box::new(move |card: &mut Card| card.feeds = vec![feed]));
+                editor.edit(move |card: &mut Card| card.feeds = vec![feed]);
             }
             Err(reason) => problem.set(Some(reason)),
         }
     };
     let set_range = move |part: RangePart, typed: String| {
-        edit(Box::new(move |card: &mut Card| {
-            card.set_range(part, &typed)
-        }));
+        editor.edit(move |card: &mut Card| card.set_range(part, &typed));
     };
     view! {
                 <Show when=move || is_control()>
-                    <label for=field("feed")>"Feed"</label>
-                    <input id=field("feed") type="text" spellcheck="false"
-                        prop:value=read(|c| c.feeds.first().map(typed_name).unwrap_or_default())
+                    <label for=editor.field("feed")>"Feed"</label>
+                    <input id=editor.field("feed") type="text" spellcheck="false"
+                        prop:value=editor.read(|c| c.feeds.first().map(typed_name).unwrap_or_default())
                         on:change=move |event| retarget(event_target_value(&event)) />
                 </Show>
-                <Show when=move || is_kind(CardKind::Toggle)>
-                    <label for=field("on")>"On value"</label>
-                    <input id=field("on") type="text" prop:value=read(|c| c.control.on_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); edit(Box::new(move |c: &mut Card| c.control.on_value = v)); } />
-                    <label for=field("off")>"Off value"</label>
-                    <input id=field("off") type="text" prop:value=read(|c| c.control.off_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); edit(Box::new(move |c: &mut Card| c.control.off_value = v)); } />
+                <Show when=move || editor.is(CardKind::Toggle)>
+                    <label for=editor.field("on")>"On value"</label>
+                    <input id=editor.field("on") type="text" prop:value=editor.read(|c| c.control.on_value.clone())
+                        on:input=move |event| { let v = event_target_value(&event); editor.edit(move |c: &mut Card| c.control.on_value = v); } />
+                    <label for=editor.field("off")>"Off value"</label>
+                    <input id=editor.field("off") type="text" prop:value=editor.read(|c| c.control.off_value.clone())
+                        on:input=move |event| { let v = event_target_value(&event); editor.edit(move |c: &mut Card| c.control.off_value = v); } />
                 </Show>
-                <Show when=move || is_kind(CardKind::Button)>
-                    <label for=field("press")>"Value when pressed"</label>
-                    <input id=field("press") type="text" prop:value=read(|c| c.control.press_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); edit(Box::new(move |c: &mut Card| c.control.press_value = v)); } />
-                    <label for=field("release")>"Value when let go"</label>
-                    <input id=field("release") type="text" placeholder="nothing" prop:value=read(|c| c.control.release_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); edit(Box::new(move |c: &mut Card| c.control.release_value = v)); } />
+                <Show when=move || editor.is(CardKind::Button)>
+                    <label for=editor.field("press")>"Value when pressed"</label>
+                    <input id=editor.field("press") type="text" prop:value=editor.read(|c| c.control.press_value.clone())
+                        on:input=move |event| { let v = event_target_value(&event); editor.edit(move |c: &mut Card| c.control.press_value = v); } />
+                    <label for=editor.field("release")>"Value when let go"</label>
+                    <input id=editor.field("release") type="text" placeholder="nothing" prop:value=editor.read(|c| c.control.release_value.clone())
+                        on:input=move |event| { let v = event_target_value(&event); editor.edit(move |c: &mut Card| c.control.release_value = v); } />
                 </Show>
-                <Show when=move || is_kind(CardKind::Slider)>
-                    <label for=field("range-min")>"Minimum"</label>
-                    <input id=field("range-min") type="number" step="any" prop:value=read(|c| c.control.min.to_string())
+                <Show when=move || editor.is(CardKind::Slider)>
+                    <label for=editor.field("range-min")>"Minimum"</label>
+                    <input id=editor.field("range-min") type="number" step="any" prop:value=editor.read(|c| c.control.min.to_string())
                         on:change=move |event| set_range(RangePart::Min, event_target_value(&event)) />
-                    <label for=field("range-max")>"Maximum"</label>
-                    <input id=field("range-max") type="number" step="any" prop:value=read(|c| c.control.max.to_string())
+                    <label for=editor.field("range-max")>"Maximum"</label>
+                    <input id=editor.field("range-max") type="number" step="any" prop:value=editor.read(|c| c.control.max.to_string())
                         on:change=move |event| set_range(RangePart::Max, event_target_value(&event)) />
-                    <label for=field("range-step")>"Step"</label>
-                    <input id=field("range-step") type="number" step="any" min="0" prop:value=read(|c| c.control.step.to_string())
+                    <label for=editor.field("range-step")>"Step"</label>
+                    <input id=editor.field("range-step") type="number" step="any" min="0" prop:value=editor.read(|c| c.control.step.to_string())
                         on:change=move |event| set_range(RangePart::Step, event_target_value(&event)) />
                 </Show>
-                <Show when=move || is_control() && !is_kind(CardKind::ChannelForm)>
-                    <label for=field("qos")>"QoS"</label>
-                    <select id=field("qos") prop:value=read(|c| c.control.qos.to_string())
+                <Show when=move || is_control() && !editor.is(CardKind::ChannelForm)>
+                    <label for=editor.field("qos")>"QoS"</label>
+                    <select id=editor.field("qos") prop:value=editor.read(|c| c.control.qos.to_string())
                         on:change=move |event| {
                             let level = event_target_value(&event).parse::<u8>().unwrap_or(0).min(2);
-                            edit(Box::new(move |c: &mut Card| c.control.qos = level));
+                            editor.edit(move |c: &mut Card| c.control.qos = level);
                         }>
                         <option value="0">"0 · at most once"</option>
                         <option value="1">"1 · at least once"</option>

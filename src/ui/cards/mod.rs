@@ -11,7 +11,7 @@ pub mod number_card;
 pub mod text_card;
 
 use super::feeds_handle::FeedsHandle;
-use crate::dashboard::card::Card;
+use crate::dashboard::card::{Card, CardKind};
 use crate::feeds::series::FeedGlance;
 use crate::service::feed_ref::FeedRef;
 use crate::ui::profiles_handle::ProfilesHandle;
@@ -21,6 +21,51 @@ use leptos::prelude::*;
 pub fn card_signal(id: u32) -> Memo<Option<Card>> {
     let dashboard = expect_context::<ProfilesHandle>().dashboard();
     Memo::new(move |_| dashboard.with(|board| board.card(id).cloned()))
+}
+
+/// What a card's settings fields share: the card, read and changed (and saved) by id, and the
+/// ids of its fields.
+#[derive(Clone, Copy)]
+pub struct CardEditor {
+    /// The card's id.
+    pub id: u32,
+    /// The card's current settings.
+    pub card: Memo<Option<Card>>,
+    profiles: ProfilesHandle,
+}
+
+impl CardEditor {
+    /// The editor of card `id`.
+    pub fn of(id: u32) -> Self {
+        Self {
+            id,
+            card: card_signal(id),
+            profiles: expect_context::<ProfilesHandle>(),
+        }
+    }
+
+    /// Changes the card (the dashboard is saved).
+    pub fn edit(&self, change: impl FnOnce(&mut Card) + 'static) {
+        let id = self.id;
+        self.profiles.edit_dashboard(|board| board.edit(id, change));
+    }
+
+    /// A text from the card, read once (for a field's starting value).
+    pub fn read(&self, pick: fn(&Card) -> String) -> String {
+        self.card
+            .with_untracked(|c| c.as_ref().map(pick).unwrap_or_default())
+    }
+
+    /// The element id of the card's field `name`.
+    pub fn field(&self, name: &str) -> String {
+        format!("card-{}-{name}", self.id)
+    }
+
+    /// Whether the card is of `kind` (reactive).
+    pub fn is(&self, kind: CardKind) -> bool {
+        self.card
+            .with(|c| c.as_ref().is_some_and(|c| c.kind == kind))
+    }
 }
 
 /// The first feed of a card, for single-feed kinds.
