@@ -309,3 +309,23 @@ fn a_thingspeak_channel_takes_one_update_per_window_and_the_latest_form_waits() 
         "one update per 16.5 s, the latest form"
     );
 }
+
+#[test]
+fn a_followed_thingspeak_channel_shows_its_meter_before_anything_is_sent() {
+    let mut wire = Wire::connected(settings(ServiceKind::ThingSpeak, "device", "free"));
+    let classes = |wire: &Wire| -> Vec<ActionClass> {
+        wire.link
+            .meters(wire.now())
+            .into_iter()
+            .map(|m| m.class)
+            .collect()
+    };
+    assert!(classes(&wire).is_empty());
+    let now = wire.now();
+    wire.link
+        .subscribe(now, "channels/1000/subscribe", QoS::AtMostOnce)
+        .expect("valid");
+    assert_eq!(classes(&wire), vec![ActionClass::ChannelUpdate(1000)]);
+    let plain = Wire::connected(plain_broker());
+    assert!(plain.link.meters(plain.now()).is_empty());
+}

@@ -146,6 +146,48 @@ async fn a_bad_url_and_a_bad_filter_get_clear_messages() {
 }
 
 #[wasm_bindgen_test]
+async fn picking_a_service_names_the_connection_and_an_empty_url_says_what_to_type() {
+    let (root, _app) = mount(StartupOptions::default());
+    let field = |id: &str| -> HtmlInputElement {
+        within(&root, id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .unchecked_into()
+    };
+    choose(&root, "#service", "adafruit-io");
+    assert!(
+        wait_until(1000, || field("#profile-name").value() == "Adafruit IO").await,
+        "{}",
+        field("#profile-name").value()
+    );
+    choose(&root, "#service", "thingspeak");
+    assert!(wait_until(1000, || field("#profile-name").value() == "ThingSpeak").await);
+    choose(&root, "#service", "generic");
+    assert!(wait_until(1000, || field("#profile-name").value() == "MQTT broker").await);
+    type_into(&root, "Name", "Greenhouse");
+    choose(&root, "#service", "adafruit-io");
+    choose(&root, "#service", "generic");
+    assert_eq!(
+        field("#profile-name").value(),
+        "Greenhouse",
+        "a chosen name stays"
+    );
+
+    // An empty plain-broker URL: the placeholder reads as an example, and the message is
+    // about brokers in general, not Adafruit IO's address.
+    type_into(&root, "Broker URL", "");
+    assert!(
+        field("#broker-url").placeholder().starts_with("e.g. ws://"),
+        "{}",
+        field("#broker-url").placeholder()
+    );
+    click(&root, "#connect-button");
+    assert!(wait_until(1000, || within(&root, "#connection-error").is_some()).await);
+    let message = text_of(&root, "#connection-error");
+    assert!(message.contains("WebSocket URL"), "{message}");
+    assert!(!message.contains("adafruit"), "{message}");
+}
+
+#[wasm_bindgen_test]
 async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values() {
     let user = unique("maker");
     let writer = RecordingClient::as_user(adafruit_url(), &user);

@@ -360,6 +360,12 @@ impl Budgets {
         }
     }
 
+    /// Makes the budget of `channel` now (it is made on first use otherwise), so its meter shows
+    /// before anything was sent; nothing where channels are not counted.
+    pub fn track_channel(&mut self, channel: u64) {
+        let _ = self.budget_mut(ActionClass::ChannelUpdate(channel));
+    }
+
     /// Pauses `class` until `until` (also for pauses another tab reports).
     pub fn pause(&mut self, class: ActionClass, until: Instant) {
         if let Some(budget) = self.budget_mut(class) {

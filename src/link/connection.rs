@@ -25,6 +25,7 @@ use crate::mqtt::{
     SubscriptionStatus,
 };
 use crate::service::behaviour::ServiceBehaviour;
+use crate::service::thingspeak::ThingSpeakTopic;
 use crate::service::ServiceDescriptor;
 use crate::time::Instant;
 use std::collections::{BTreeSet, VecDeque};
@@ -298,6 +299,11 @@ impl Link {
         self.session
             .subscribe(filter, qos)
             .map_err(|error| error.to_string())?;
+        // A channel followed has its update budget in the Limits pane from the start.
+        if let Some(topic) = ThingSpeakTopic::parse(filter) {
+            self.budgets.track_channel(topic.channel());
+            self.changed = true;
+        }
         self.events.push_back(LinkEvent::SubscriptionsChanged);
         self.drive(now);
         Ok(())

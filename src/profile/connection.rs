@@ -5,7 +5,7 @@ use super::{Preset, Profile, ProfileBook};
 use crate::budget::budgets::BudgetSettings;
 use crate::link::ConnectionSettings;
 use crate::service::thingspeak::ThingSpeakTopic;
-use crate::service::ServiceKind;
+use crate::service::{ServiceDescriptor, ServiceKind};
 
 /// What the connection form adds to the settings when it connects.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -45,6 +45,15 @@ pub fn default_name(settings: &ConnectionSettings) -> String {
             }
         }
     }
+}
+
+/// The name a connection form shows after the user picks `service`: the service's own name
+/// while the name is still a preset's (or empty), so saved connections are not listed under
+/// another service's name; `None` keeps a name the user chose.
+pub fn name_for_service(current: &str, service: ServiceKind) -> Option<&'static str> {
+    PRESET_NAMES
+        .contains(&current.trim())
+        .then(|| ServiceDescriptor::of(service).name)
 }
 
 impl Profile {
@@ -155,6 +164,26 @@ mod tests {
             "pi.local:9001"
         );
         assert_eq!(default_name(&broker("")), "MQTT broker");
+    }
+
+    #[test]
+    fn picking_a_service_renames_a_preset_name_but_not_a_chosen_one() {
+        assert_eq!(
+            name_for_service("MQTT broker", ServiceKind::AdafruitIo),
+            Some("Adafruit IO")
+        );
+        assert_eq!(
+            name_for_service("", ServiceKind::ThingSpeak),
+            Some("ThingSpeak")
+        );
+        assert_eq!(
+            name_for_service("Adafruit IO", ServiceKind::Generic),
+            Some("MQTT broker")
+        );
+        assert_eq!(
+            name_for_service("Greenhouse", ServiceKind::AdafruitIo),
+            None
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 mod connection;
 mod dashboards;
 
-pub use connection::{default_name, ProfileDetails};
+pub use connection::{default_name, name_for_service, ProfileDetails};
 
 use crate::budget::budgets::{PlanChoice, DEFAULT_MARGIN};
 use crate::dashboard::document::{dashboard_json, read_dashboard, NamedDashboard};

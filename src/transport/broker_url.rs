@@ -21,7 +21,10 @@ pub enum BrokerUrlError {
 impl std::fmt::Display for BrokerUrlError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Empty => write!(f, "enter the broker's WebSocket URL, like wss://io.adafruit.com:443/mqtt"),
+            Self::Empty => write!(
+                f,
+                "enter the broker's WebSocket URL: ws:// or wss://, its host and port, and its path (often /mqtt)"
+            ),
             Self::HttpScheme { suggestion } => write!(
                 f,
                 "MQTT over WebSocket needs a ws:// or wss:// URL; did you mean {suggestion}?"

@@ -6,6 +6,7 @@ mod saved;
 mod status_line;
 
 use crate::link::LinkStatus;
+use crate::profile::name_for_service;
 use crate::service::descriptor::{CredentialRole, ServiceDescriptor};
 use crate::service::ServiceKind;
 use crate::ui::link_handle::LinkHandle;
@@ -80,7 +81,11 @@ pub fn ConnectionPanel() -> impl IntoView {
                 <select id="service" prop:disabled=active prop:value=move || service.get()
                     on:change=move |event| {
                         let value = event_target_value(&event);
-                        let descriptor = ServiceDescriptor::of(service_of(&value));
+                        let kind = service_of(&value);
+                        let descriptor = ServiceDescriptor::of(kind);
+                        if let Some(renamed) = name_for_service(&name.get_untracked(), kind) {
+                            name.set(renamed.to_owned());
+                        }
                         url.set(descriptor.default_url.to_owned());
                         plan.set(descriptor.plans.first().map(|p| p.id.to_owned()).unwrap_or_default());
                         service.set(value);
@@ -94,7 +99,7 @@ pub fn ConnectionPanel() -> impl IntoView {
                 </select>
                 <label for="broker-url">"Broker URL"</label>
                 <input id="broker-url" type="text" inputmode="url" spellcheck="false"
-                    placeholder=move || ServiceDescriptor::of(kind()).default_url bind:value=url
+                    placeholder=move || format!("e.g. {}", ServiceDescriptor::of(kind()).default_url) bind:value=url
                     prop:disabled=active />
                 <label for="client-id">{move || credential_label(kind(), CredentialRole::ClientId)}</label>
                 <input id="client-id" type="text" spellcheck="false"
