@@ -185,6 +185,11 @@ async fn picking_a_service_names_the_connection_and_an_empty_url_says_what_to_ty
     let message = text_of(&root, "#connection-error");
     assert!(message.contains("WebSocket URL"), "{message}");
     assert!(!message.contains("adafruit"), "{message}");
+    // Nothing was connected, so nothing is saved and the welcome is still there.
+    assert!(
+        within(&root, ".first-run").is_some(),
+        "the welcome stays after a connection that could not start"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -53,14 +53,15 @@ const WAYS: [Way; 4] = [
     },
 ];
 
-/// The welcome shown until a first connection is saved.
+/// The welcome shown until a first connection is saved (and again while the page is not
+/// connected, such as after a connection that could not even start).
 #[component]
 pub fn FirstRun() -> impl IntoView {
     let profiles = expect_context::<ProfilesHandle>();
     let mqtt = expect_context::<LinkHandle>();
     let status = mqtt.status();
     let shown = move || {
-        profiles.book().with(|book| book.profiles.is_empty()) && status.get() == LinkStatus::Idle
+        profiles.book().with(|book| book.profiles.is_empty()) && !status.with(LinkStatus::is_active)
     };
     let choose = move |preset: Preset| {
         profiles.start_preset(preset);

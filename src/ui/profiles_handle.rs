@@ -10,9 +10,11 @@ use crate::dashboard::document::NamedDashboard;
 use crate::link::ConnectionSettings;
 use crate::mqtt::topic::filter_matches;
 use crate::mqtt::QoS;
+use crate::platform::location::page_is_secure;
 use crate::platform::profile_store::{self, Loaded};
 use crate::platform::random::random_id;
 use crate::profile::{Preset, Profile, ProfileBook, ProfileDetails};
+use crate::transport::broker_url::check_broker_url;
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -144,6 +146,11 @@ impl ProfilesHandle {
     /// Connects with `settings`, saving the connection in its profile (see
     /// [`ProfileBook::profile_for`]), then makes the profile's subscriptions.
     pub fn connect(&self, settings: &ConnectionSettings, details: &ProfileDetails) {
+        if check_broker_url(&settings.url, page_is_secure()).is_err() {
+            // Not a connection yet: nothing to save; the link says what is wrong.
+            self.link.connect(settings);
+            return;
+        }
         let chosen = self.book.with_untracked(|book| {
             self.current
                 .with_untracked(|current| book.profile_for(current, settings, &new_id()))
