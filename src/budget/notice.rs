@@ -128,7 +128,8 @@ fn starts_message(word: &str) -> bool {
 }
 
 fn classify(message: &str) -> NoticeKind {
-    let lower = message.to_lowercase();
+    // The service writes its notices in ASCII English.
+    let lower = message.to_ascii_lowercase();
     if lower.contains("data rate limit reached") {
         if let Some(seconds) = number_before(&lower, " seconds until throttle released") {
             return NoticeKind::Throttled { seconds };

@@ -167,7 +167,9 @@ impl TopicMatcher {
         } else if filter.contains(['+', '#']) && validate_filter(filter).is_ok() {
             Self::Mqtt(filter.to_owned())
         } else {
-            Self::Contains(filter.to_lowercase())
+            // ASCII case folding: topics are mostly ASCII, and Unicode's case tables would cost
+            // the page 16 KB of download for this one filter.
+            Self::Contains(filter.to_ascii_lowercase())
         }
     }
 
@@ -176,7 +178,7 @@ impl TopicMatcher {
         match self {
             Self::All => true,
             Self::Mqtt(filter) => filter_matches(filter, topic),
-            Self::Contains(text) => topic.to_lowercase().contains(text.as_str()),
+            Self::Contains(text) => topic.to_ascii_lowercase().contains(text.as_str()),
         }
     }
 }

@@ -30,7 +30,7 @@ pub fn ColourCard(id: u32) -> impl IntoView {
             <label for=input_id.clone()>"Colour"</label>
             <div class="row-split">
                 <input id=input_id type="color" prop:value=current
-                    on:change=move |event| control.send(ControlPart::Value, &event_target_value(&event).to_lowercase()) />
+                    on:change=move |event| control.send(ControlPart::Value, &event_target_value(&event).to_ascii_lowercase()) />
                 <code class="colour-value">{current}</code>
             </div>
             <ControlTarget control=control />
