@@ -383,3 +383,73 @@ fn each_message_carries_the_time_its_bytes_arrived() {
         "messages applied in one frame keep their own arrival times"
     );
 }
+
+#[test]
+fn a_broker_that_comes_back_is_reconnected_by_the_backoff_with_subscriptions_and_resends() {
+    let mut wire = Wire::connected(plain_broker());
+    subscribe(&mut wire, "home/#");
+    publish_qos(&mut wire, card(1), "home/lamp", "ON", QoS::AtLeastOnce);
+    // The broker goes down for 20 s: every attempt meanwhile fails.
+    wire.jump_to(1000);
+    wire.drop_connection();
+    wire.accept = false;
+    while wire.now_ms < 21_000 {
+        if wire.open_pending() {
+            wire.drop_connection();
+        }
+        let next = wire.now_ms + 100;
+        wire.run_until(next);
+    }
+    let failed_attempts = wire.opens.len() - 1;
+    assert!(failed_attempts >= 3, "it kept trying: {:?}", wire.opens);
+    let gaps: Vec<u64> = wire.opens.windows(2).map(|p| p[1] - p[0]).collect();
+    assert!(
+        gaps.windows(2).all(|g| g[1] + 1000 >= g[0]),
+        "the pauses grow (with jitter): {gaps:?}"
+    );
+    // Back: the next attempt connects, renews the subscription and resends with DUP.
+    wire.accept = true;
+    let before = wire.sent.len();
+    while wire.link.status() != &LinkStatus::Connected && wire.now_ms < 200_000 {
+        let next = wire.now_ms + 100;
+        wire.run_until(next);
+    }
+    assert_eq!(wire.link.status(), &LinkStatus::Connected);
+    assert_eq!(wire.subscribed_since(before), vec!["home/#"]);
+    assert!(wire.sent[before..].iter().any(|s| matches!(
+        s,
+        Sent::Publish { payload, dup: true, .. } if payload == "ON"
+    )));
+}
+
+#[test]
+fn reconnect_now_skips_a_long_backoff() {
+    let mut wire = Wire::connected(plain_broker());
+    wire.accept = false;
+    wire.jump_to(1000);
+    wire.drop_connection();
+    for _ in 0..6 {
+        if wire.open_pending() {
+            wire.drop_connection();
+        }
+        let due = wire.link.poll_timeout().expect("a retry is scheduled");
+        wire.run_until(due.as_millis());
+    }
+    if wire.open_pending() {
+        wire.drop_connection();
+    }
+    let waiting = match wire.link.status() {
+        LinkStatus::Reconnecting { retry_at, .. } => retry_at.as_millis() - wire.now_ms,
+        other => panic!("waiting for the next attempt, not {other:?}"),
+    };
+    assert!(waiting >= 10_000, "the backoff has grown: {waiting} ms");
+    wire.accept = true;
+    let now = wire.now();
+    wire.link.reconnect_now(now);
+    wire.pump();
+    assert_eq!(
+        wire.link.status(),
+        &LinkStatus::Connected,
+        "at once, not in {waiting} ms"
+    );
+}

@@ -18,6 +18,7 @@ use feedboard::service::feed_ref::FeedRef;
 use feedboard::ui::feeds_handle::FeedsHandle;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{self, HtmlElement};
 use page::*;
 use wasm_bindgen_test::*;
@@ -166,11 +167,17 @@ async fn a_broker_restart_loses_no_qos1_message_either_way() {
     }
     let page_was_back = text_of(&root, "#connection-status") == "Connected";
 
+    // That the page comes back by itself after its backoff is proven natively with a fake
+    // clock (tests/link_connection.rs); here "Reconnect now" skips the backoff's real time.
     assert!(
-        wait_until(20_000, || text_of(&root, "#connection-status")
-            == "Connected")
+        wait_until(8000, || {
+            if let Some(button) = within(&root, "#reconnect-now") {
+                button.unchecked_into::<HtmlElement>().click();
+            }
+            text_of(&root, "#connection-status") == "Connected"
+        })
         .await,
-        "the page reconnects by itself: {}",
+        "the page reconnects: {}",
         text_of(&root, "#connection-status")
     );
     assert!(
@@ -247,9 +254,7 @@ async fn unacknowledged_publishes_survive_a_reload() {
     // The page loads again and, its connection saved, connects by itself: the messages go out.
     let (root, _feeds, _app) = remount_with_store(StartupOptions::default());
     assert!(
-        wait_until(10_000, || text_of(&root, "#connection-status")
-            == "Connected")
-        .await,
+        wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await,
         "{}",
         text_of(&root, "#connection-error")
     );
@@ -304,9 +309,7 @@ async fn an_outbox_kept_by_the_previous_release_is_sent_after_the_update() {
     let watcher = persistent_observer(&topic).await;
     let (root, _feeds, _app) = remount_with_store(StartupOptions::default());
     assert!(
-        wait_until(10_000, || text_of(&root, "#connection-status")
-            == "Connected")
-        .await,
+        wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await,
         "the saved connection opens as before: {}",
         text_of(&root, "#connection-error")
     );

@@ -324,7 +324,7 @@ impl Wire {
         })
     }
 
-    /// The events reported since event number `from`, and the count to start from next time.
+    /// The events reported since event number `from`.
     pub fn events_since(&self, from: usize) -> &[LinkEvent] {
         &self.events[from..]
     }
