@@ -736,10 +736,10 @@ impl Link {
     }
 
     fn persist_if_changed(&mut self) {
-        let saved = self.outgoing.saved();
-        if saved != self.persisted {
-            self.persisted = saved.clone();
-            self.events.push_back(LinkEvent::PersistOutbox(saved));
+        if !self.outgoing.saved_is(&self.persisted) {
+            self.persisted = self.outgoing.saved();
+            self.events
+                .push_back(LinkEvent::PersistOutbox(self.persisted.clone()));
         }
     }
 }

@@ -277,11 +277,20 @@ impl Outgoing {
 
     /// What the saved outbox keeps: every QoS 1 or 2 publish not yet acknowledged, oldest first.
     pub fn saved(&self) -> Vec<SavedPublish> {
+        self.kept().cloned().collect()
+    }
+
+    /// Whether [`Outgoing::saved`] equals `saved`, without copying anything (asked after every
+    /// input, so a burst of messages costs no allocation here).
+    pub fn saved_is(&self, saved: &[SavedPublish]) -> bool {
+        self.kept().eq(saved.iter())
+    }
+
+    fn kept(&self) -> impl Iterator<Item = &SavedPublish> {
         self.entries
             .iter()
             .filter(|e| e.publish.qos != QoS::AtMostOnce)
-            .map(|e| e.publish.clone())
-            .collect()
+            .map(|e| &e.publish)
     }
 
     /// Empties the table into what a new connection of the same account sends again (what was

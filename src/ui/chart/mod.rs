@@ -18,10 +18,9 @@ use readout::{read_out, step_for_key, Readout, ReadoutView};
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// What a drawing was made from: the same inputs draw the same picture.
+/// What a drawing was made from besides its feeds: the same inputs draw the same picture.
 #[derive(Debug, Clone, PartialEq)]
 struct DrawInputs {
-    feeds: Vec<FeedRef>,
     revision: Option<u64>,
     window: TimeWindow,
     end_ms: f64,
@@ -54,7 +53,7 @@ pub fn ChartCanvas(
     // Drawn by the page's frame loop, right after the frame's data is in: only when one of
     // the inputs changed (this chart's feeds, not others'; the window, its end, the size, the
     // colour scheme).
-    let last_drawn = StoredValue::new_local(None::<DrawInputs>);
+    let last_drawn = StoredValue::new_local(None::<(Vec<FeedRef>, DrawInputs)>);
     {
         let drawn = drawn.clone();
         frames.add_step(move || {
@@ -64,7 +63,6 @@ pub fn ChartCanvas(
             };
             let paused = paused_at.get_untracked();
             let inputs = DrawInputs {
-                feeds: feeds.get_untracked(),
                 // Paused, the view is frozen: new data lands after its end and changes nothing.
                 revision: match paused {
                     Some(_) => None,
@@ -77,16 +75,23 @@ pub fn ChartCanvas(
                 size: size.get_untracked(),
                 dark: dark.get_untracked(),
             };
-            if last_drawn.with_value(|last| last.as_ref() == Some(&inputs)) {
+            // Compared in place: this runs every frame, and most frames change nothing here.
+            let unchanged = last_drawn.with_value(|last| {
+                last.as_ref().is_some_and(|(shown, last)| {
+                    *last == inputs && feeds.with_untracked(|f| f == shown)
+                })
+            });
+            if unchanged {
                 return;
             }
+            let shown = feeds.get_untracked();
             let view = View {
-                feeds: &inputs.feeds,
+                feeds: &shown,
                 window: inputs.window,
                 end_ms: inputs.end_ms,
             };
             let outcome = store.with_untracked(|store| draw_on(&canvas, store, &view, inputs.size));
-            last_drawn.set_value(Some(inputs));
+            last_drawn.set_value(Some((shown, inputs)));
             match outcome {
                 Ok(Some(frame)) => {
                     *drawn.borrow_mut() = Some(frame);
