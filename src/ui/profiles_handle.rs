@@ -10,11 +10,9 @@ use crate::dashboard::document::NamedDashboard;
 use crate::link::ConnectionSettings;
 use crate::mqtt::topic::filter_matches;
 use crate::mqtt::QoS;
-use crate::platform::location::page_is_secure;
 use crate::platform::profile_store::{self, Loaded};
 use crate::platform::random::random_id;
 use crate::profile::{Preset, Profile, ProfileBook, ProfileDetails};
-use crate::transport::broker_url::check_broker_url;
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -146,9 +144,8 @@ impl ProfilesHandle {
     /// Connects with `settings`, saving the connection in its profile (see
     /// [`ProfileBook::profile_for`]), then makes the profile's subscriptions.
     pub fn connect(&self, settings: &ConnectionSettings, details: &ProfileDetails) {
-        if check_broker_url(&settings.url, page_is_secure()).is_err() {
-            // Not a connection yet: nothing to save; the link says what is wrong.
-            self.link.connect(settings);
+        if !self.link.connect(settings) {
+            // Not a connection yet: nothing to save; the status says what is wrong.
             return;
         }
         let chosen = self.book.with_untracked(|book| {
@@ -166,7 +163,6 @@ impl ProfilesHandle {
         self.book.update(|book| book.save(profile.clone()));
         self.problem.set(None);
         self.store();
-        self.link.connect(settings);
         for (filter, qos) in &profile.subscriptions {
             self.link.subscribe(filter, *qos);
         }

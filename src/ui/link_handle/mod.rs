@@ -176,10 +176,11 @@ impl LinkHandle {
 
     /// Connects with `settings`, replacing any current connection (subscriptions and waiting
     /// publishes carry over to the same account).
-    pub fn connect(&self, settings: &ConnectionSettings) {
+    /// Returns false when the URL cannot be used (the status says why): nothing started.
+    pub fn connect(&self, settings: &ConnectionSettings) -> bool {
         if let Err(error) = check_broker_url(&settings.url, page_is_secure()) {
             self.status.set(LinkStatus::Failed(error.to_string()));
-            return;
+            return false;
         }
         let carried = self
             .command(|old, now| {
@@ -211,6 +212,7 @@ impl LinkHandle {
             self.act(|link, now| link.restore(now, saved));
         }
         self.act(|link, now| link.connect(now));
+        true
     }
 
     /// Runs a command that answers nothing; if it cannot run, the page says why.
