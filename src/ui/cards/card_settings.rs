@@ -2,7 +2,7 @@
 //! range, more feeds on a chart, or removing it. Changes apply as they are made.
 
 use super::control_settings::ControlFields;
-use super::CardEditor;
+use super::{CardEditor, TextSetting};
 use crate::dashboard::card::{Card, CardKind, CardSize, GaugeEnd};
 use crate::service::feed_ref::FeedRef;
 use crate::ui::feeds_handle::FeedsHandle;
@@ -47,20 +47,10 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                     }>
                     {CardKind::ALL.iter().map(|(_, id, label)| view! { <option value=*id>{*label}</option> }).collect_view()}
                 </select>
-                <label for=editor.field("title")>"Title"</label>
-                <input id=editor.field("title") type="text" prop:value=editor.read(|c| c.title.clone())
-                    placeholder="the feed's name"
-                    on:input=move |event| {
-                        let title = event_target_value(&event);
-                        editor.edit(move |card: &mut Card| card.title = title);
-                    } />
-                <label for=editor.field("unit")>"Unit"</label>
-                <input id=editor.field("unit") type="text" prop:value=editor.read(|c| c.unit.clone())
-                    placeholder="°C, %, hPa…" maxlength="16"
-                    on:input=move |event| {
-                        let unit = event_target_value(&event);
-                        editor.edit(move |card: &mut Card| card.unit = unit);
-                    } />
+                <TextSetting editor=editor name="title" label="Title" placeholder="the feed's name"
+                    read=|c| c.title.clone() write=|c, v| c.title = v />
+                <TextSetting editor=editor name="unit" label="Unit" placeholder="°C, %, hPa…" max_length=16
+                    read=|c| c.unit.clone() write=|c, v| c.unit = v />
                 <Show when=move || editor.is(CardKind::Gauge)>
                     <label for=editor.field("min")>"Gauge minimum"</label>
                     <input id=editor.field("min") type="number" step="any" placeholder="automatic"

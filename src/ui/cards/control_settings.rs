@@ -1,6 +1,6 @@
 //! The settings only controls have: the feed they publish to, what they send, their QoS.
 
-use super::CardEditor;
+use super::{CardEditor, TextSetting};
 use crate::dashboard::card::{Card, CardKind, RangePart};
 use crate::service::outgoing::{parse_feed, publish_topic, typed_name};
 use crate::ui::link_handle::LinkHandle;
@@ -45,20 +45,16 @@ pub fn ControlFields(id: u32) -> impl IntoView {
                         on:change=move |event| retarget(event_target_value(&event)) />
                 </Show>
                 <Show when=move || editor.is(CardKind::Toggle)>
-                    <label for=editor.field("on")>"On value"</label>
-                    <input id=editor.field("on") type="text" prop:value=editor.read(|c| c.control.on_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); editor.edit(move |c: &mut Card| c.control.on_value = v); } />
-                    <label for=editor.field("off")>"Off value"</label>
-                    <input id=editor.field("off") type="text" prop:value=editor.read(|c| c.control.off_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); editor.edit(move |c: &mut Card| c.control.off_value = v); } />
+                    <TextSetting editor=editor name="on" label="On value"
+                        read=|c| c.control.on_value.clone() write=|c, v| c.control.on_value = v />
+                    <TextSetting editor=editor name="off" label="Off value"
+                        read=|c| c.control.off_value.clone() write=|c, v| c.control.off_value = v />
                 </Show>
                 <Show when=move || editor.is(CardKind::Button)>
-                    <label for=editor.field("press")>"Value when pressed"</label>
-                    <input id=editor.field("press") type="text" prop:value=editor.read(|c| c.control.press_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); editor.edit(move |c: &mut Card| c.control.press_value = v); } />
-                    <label for=editor.field("release")>"Value when let go"</label>
-                    <input id=editor.field("release") type="text" placeholder="nothing" prop:value=editor.read(|c| c.control.release_value.clone())
-                        on:input=move |event| { let v = event_target_value(&event); editor.edit(move |c: &mut Card| c.control.release_value = v); } />
+                    <TextSetting editor=editor name="press" label="Value when pressed"
+                        read=|c| c.control.press_value.clone() write=|c, v| c.control.press_value = v />
+                    <TextSetting editor=editor name="release" label="Value when let go" placeholder="nothing"
+                        read=|c| c.control.release_value.clone() write=|c, v| c.control.release_value = v />
                 </Show>
                 <Show when=move || editor.is(CardKind::Slider)>
                     <label for=editor.field("range-min")>"Minimum"</label>

@@ -68,6 +68,32 @@ impl CardEditor {
     }
 }
 
+/// A labelled text field of a card's settings: starts from `read`, every keystroke `write`s
+/// (and the dashboard is saved).
+#[component]
+pub fn TextSetting(
+    editor: CardEditor,
+    /// Names the field's element id.
+    name: &'static str,
+    label: &'static str,
+    read: fn(&Card) -> String,
+    write: fn(&mut Card, String),
+    #[prop(optional)] placeholder: &'static str,
+    /// The most characters it takes.
+    #[prop(optional)]
+    max_length: Option<u32>,
+) -> impl IntoView {
+    view! {
+        <label for=editor.field(name)>{label}</label>
+        <input id=editor.field(name) type="text" prop:value=editor.read(read) placeholder=placeholder
+            maxlength=max_length.map(|n| n.to_string())
+            on:input=move |event| {
+                let text = event_target_value(&event);
+                editor.edit(move |card: &mut Card| write(card, text));
+            } />
+    }
+}
+
 /// The first feed of a card, for single-feed kinds.
 pub fn first_feed(card: Memo<Option<Card>>) -> Signal<Option<FeedRef>> {
     Signal::derive(move || card.with(|card| card.as_ref().and_then(|c| c.feeds.first().cloned())))
