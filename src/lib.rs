@@ -1,7 +1,7 @@
 //! Feedboard: a live dashboard for MQTT feeds that runs entirely in the browser.
 //!
 //! The logic layers (`mqtt`, `link`, `service`, `budget`, `feeds`, `chart`, `dashboard`,
-//! `profile`, `time`) are plain Rust and tested natively; only `transport`, `platform`, `ui` and
+//! `profile`, `time`, `watch`) are plain Rust and tested natively; only `transport`, `platform`, `ui` and
 //! `app` touch the browser.
 
 pub mod app;
@@ -19,3 +19,4 @@ pub mod storage_key;
 pub mod time;
 pub mod transport;
 pub mod ui;
+pub mod watch;

@@ -2,6 +2,7 @@
 //! a limit, so the first connection shows something useful; the rest wait in the feed list.
 
 use super::card::{Card, CardKind};
+use super::rule::Rule;
 use crate::feeds::store::FeedStore;
 use crate::service::feed_ref::FeedRef;
 use std::collections::HashSet;
@@ -19,6 +20,7 @@ pub struct Dashboard {
     /// themselves.
     placed: HashSet<FeedRef>,
     automatic_left: usize,
+    rules: Vec<Rule>,
 }
 
 impl Default for Dashboard {
@@ -28,6 +30,7 @@ impl Default for Dashboard {
             next_id: 1,
             placed: HashSet::new(),
             automatic_left: AUTOMATIC_CARDS,
+            rules: Vec::new(),
         }
     }
 }
@@ -169,6 +172,38 @@ impl Dashboard {
             board.cards.push(card);
         }
         board
+    }
+
+    /// The alert rules, in the order they were added.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Adds a rule; the same rule twice would alert twice, so a copy is refused (`false`).
+    pub fn add_rule(&mut self, rule: Rule) -> bool {
+        if self.rules.iter().any(|kept| kept.key() == rule.key()) {
+            return false;
+        }
+        self.rules.push(rule);
+        true
+    }
+
+    /// Removes the rule at `index`.
+    pub fn remove_rule(&mut self, index: usize) {
+        if index < self.rules.len() {
+            self.rules.remove(index);
+        }
+    }
+
+    /// The update interval the user set for `feed` on any card showing it, in ms (the
+    /// shortest, if cards disagree).
+    pub fn expected_interval_ms(&self, feed: &FeedRef) -> Option<f64> {
+        self.cards
+            .iter()
+            .filter(|card| card.feeds.contains(feed))
+            .filter_map(|card| card.expect_every_s)
+            .map(|seconds| seconds * 1000.0)
+            .reduce(f64::min)
     }
 
     /// Whether some card shows `feed`.

@@ -230,6 +230,9 @@ pub struct Card {
     pub control: ControlSettings,
     /// Room in the grid.
     pub size: CardSize,
+    /// How often the user says the card's feeds update, in seconds; `None` lets the page
+    /// learn it (see `crate::watch`).
+    pub expect_every_s: Option<f64>,
 }
 
 impl Card {
@@ -245,6 +248,7 @@ impl Card {
             gauge_ends: [None, None],
             control: ControlSettings::default(),
             size: CardSize::default(),
+            expect_every_s: None,
         }
     }
 

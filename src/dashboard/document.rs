@@ -3,6 +3,7 @@
 
 use super::board::Dashboard;
 use super::card::{Card, CardKind, CardSize, ControlSettings};
+use super::rule::{Condition, Rule};
 use crate::chart::window::TimeWindow;
 use crate::service::feed_ref::FeedRef;
 use serde_json::{json, Map, Value as Json};
@@ -61,6 +62,7 @@ fn card_json(card: &Card) -> Json {
         "unit": card.unit,
         "window": card.window.id(),
         "size": card.size.id(),
+        "expect_every": card.expect_every_s,
         "gauge": card.gauge_range().map(|(low, high)| json!([low, high])),
         "control": {
             "on": control.on_value,
@@ -72,6 +74,70 @@ fn card_json(card: &Card) -> Json {
             "step": control.step,
             "qos": control.qos,
         },
+    })
+}
+
+fn rule_json(rule: &Rule) -> Json {
+    let mut object = json!({
+        "feed": rule.feed.id(),
+        "when": rule.condition.kind_id(),
+        "hold_s": rule.hold_s,
+        "hysteresis": rule.hysteresis,
+    });
+    let (key, value) = match &rule.condition {
+        Condition::Above(limit) | Condition::Below(limit) => ("value", json!(limit)),
+        Condition::Outside(low, high) => ("range", json!([low, high])),
+        Condition::TextEquals(text) => ("text", json!(text)),
+        Condition::SilentFor(minutes) => ("minutes", json!(minutes)),
+    };
+    object[key] = value;
+    object
+}
+
+fn read_rule(value: &Json, position: usize) -> Result<Rule, ImportError> {
+    let invalid = |what: &str| ImportError::Invalid(format!("rule {}: {what}", position + 1));
+    let object = value.as_object().ok_or_else(|| invalid("not an object"))?;
+    let id = object.get("feed").and_then(Json::as_str).unwrap_or("");
+    let feed = FeedRef::from_id(id).ok_or_else(|| invalid(&format!("unknown feed \"{id}\"")))?;
+    let finite = |key: &str| {
+        object
+            .get(key)
+            .and_then(Json::as_f64)
+            .filter(|n| n.is_finite())
+    };
+    let condition = match object.get("when").and_then(Json::as_str).unwrap_or("") {
+        "above" => Condition::Above(finite("value").ok_or_else(|| invalid("no value"))?),
+        "below" => Condition::Below(finite("value").ok_or_else(|| invalid("no value"))?),
+        "outside" => {
+            let range = object.get("range").and_then(Json::as_array);
+            match range.map(Vec::as_slice) {
+                Some([low, high]) => match (low.as_f64(), high.as_f64()) {
+                    (Some(low), Some(high)) if low < high => Condition::Outside(low, high),
+                    _ => return Err(invalid("the range is not low–high")),
+                },
+                _ => return Err(invalid("no range")),
+            }
+        }
+        "equals" => Condition::TextEquals(
+            object
+                .get("text")
+                .and_then(Json::as_str)
+                .ok_or_else(|| invalid("no text"))?
+                .to_owned(),
+        ),
+        "silent" => Condition::SilentFor(
+            finite("minutes")
+                .filter(|m| *m > 0.0)
+                .ok_or_else(|| invalid("no minutes"))?,
+        ),
+        other => return Err(invalid(&format!("unknown condition \"{other}\""))),
+    };
+    let amount = |key: &str| finite(key).filter(|n| *n >= 0.0).unwrap_or(0.0);
+    Ok(Rule {
+        feed,
+        condition,
+        hold_s: amount("hold_s"),
+        hysteresis: amount("hysteresis"),
     })
 }
 
@@ -87,6 +153,7 @@ pub fn dashboard_json(dashboard: &NamedDashboard) -> Json {
         "cards": board.cards().iter().map(card_json).collect::<Vec<_>>(),
         "placed": placed,
         "automatic_left": board.automatic_left(),
+        "rules": board.rules().iter().map(rule_json).collect::<Vec<_>>(),
     })
 }
 
@@ -153,6 +220,10 @@ fn read_card(value: &Json, position: usize) -> Result<Card, ImportError> {
     card.window = TimeWindow::from_id(object.get("window").and_then(Json::as_str).unwrap_or(""));
     card.size = CardSize::from_id(object.get("size").and_then(Json::as_str).unwrap_or(""))
         .unwrap_or_default();
+    card.expect_every_s = object
+        .get("expect_every")
+        .and_then(Json::as_f64)
+        .filter(|seconds| seconds.is_finite() && *seconds > 0.0);
     let gauge_range = object
         .get("gauge")
         .and_then(Json::as_array)
@@ -240,10 +311,20 @@ pub fn read_dashboard(json: &Json) -> Result<NamedDashboard, ImportError> {
         .get("automatic_left")
         .and_then(Json::as_u64)
         .map_or(0, |n| usize::try_from(n).unwrap_or(0));
-    Ok(NamedDashboard {
-        name,
-        board: Dashboard::restore(cards, placed, automatic_left),
-    })
+    let rules = match object.get("rules") {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(rules)) => rules
+            .iter()
+            .enumerate()
+            .map(|(position, rule)| read_rule(rule, position))
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err(ImportError::Invalid("\"rules\" is not a list".into())),
+    };
+    let mut board = Dashboard::restore(cards, placed, automatic_left);
+    for rule in rules {
+        board.add_rule(rule);
+    }
+    Ok(NamedDashboard { name, board })
 }
 
 #[cfg(test)]
@@ -277,8 +358,26 @@ mod tests {
             card.control.qos = 1;
         });
         let gauge = board.add_card(CardKind::Gauge, vec![FeedRef::Topic("home/co2".into())]);
-        board.edit(gauge, |card| card.gauge_ends = [Some(400.0), Some(2000.0)]);
+        board.edit(gauge, |card| {
+            card.gauge_ends = [Some(400.0), Some(2000.0)];
+            card.expect_every_s = Some(30.0);
+        });
         board.move_card(gauge, 0);
+        let co2 = FeedRef::Topic("home/co2".into());
+        for (condition, hold_s, hysteresis) in [
+            (Condition::Above(1500.0), 60.0, 50.0),
+            (Condition::Below(-2.5), 0.0, 0.0),
+            (Condition::Outside(400.0, 1200.0), 5.0, 10.0),
+            (Condition::TextEquals("open \"front\"".into()), 0.0, 0.0),
+            (Condition::SilentFor(15.0), 0.0, 0.0),
+        ] {
+            board.add_rule(Rule {
+                feed: co2.clone(),
+                condition,
+                hold_s,
+                hysteresis,
+            });
+        }
         NamedDashboard {
             name: "Home".into(),
             board,
@@ -290,7 +389,49 @@ mod tests {
         let dashboard = sample();
         let text = export_dashboard(&dashboard);
         assert!(text.contains("\"version\": 1"));
-        assert_eq!(import_dashboard(&text), Ok(dashboard));
+        let read = import_dashboard(&text).expect("reads back");
+        assert_eq!(read.board.rules().len(), 5, "every rule kind travels");
+        assert_eq!(read, dashboard);
+    }
+
+    #[test]
+    fn a_damaged_rule_refuses_the_file_and_names_the_rule() {
+        let file = |rule: &str| {
+            format!(
+                r#"{{"feedboard":"dashboard","version":1,"cards":[],"rules":[{{"feed":"topic:a","when":"above","value":1}},{rule}]}}"#
+            )
+        };
+        for (rule, reason) in [
+            (
+                r#"{"feed":"topic:a","when":"hotter","value":1}"#,
+                "rule 2: unknown condition \"hotter\"",
+            ),
+            (r#"{"feed":"topic:a","when":"above"}"#, "rule 2: no value"),
+            (
+                r#"{"feed":"x","when":"above","value":1}"#,
+                "rule 2: unknown feed \"x\"",
+            ),
+            (
+                r#"{"feed":"topic:a","when":"outside","range":[5,1]}"#,
+                "rule 2: the range is not low–high",
+            ),
+            (
+                r#"{"feed":"topic:a","when":"silent","minutes":0}"#,
+                "rule 2: no minutes",
+            ),
+        ] {
+            assert_eq!(
+                import_dashboard(&file(rule)),
+                Err(ImportError::Invalid(reason.into())),
+                "{rule}"
+            );
+        }
+        let older = import_dashboard(r#"{"feedboard":"dashboard","version":1,"cards":[]}"#);
+        assert_eq!(
+            older.map(|d| d.board.rules().len()),
+            Ok(0),
+            "files from before rules read"
+        );
     }
 
     #[test]
