@@ -5,6 +5,7 @@ use crate::link::ConnectionSettings;
 use crate::mqtt::QoS;
 use crate::profile::ProfileDetails;
 use crate::service::ServiceKind;
+use crate::ui::alerts_panel::AlertsPanel;
 use crate::ui::connection::{random_client_id, ConnectionPanel};
 use crate::ui::dashboard_view::DashboardView;
 use crate::ui::feeds_handle::FeedsHandle;
@@ -17,8 +18,9 @@ use crate::ui::message_log_panel::MessageLogPanel;
 use crate::ui::monitor_panel::{LimitBadge, MonitorPanel};
 use crate::ui::page_clock::PageClock;
 use crate::ui::profiles_handle::ProfilesHandle;
-use crate::ui::status_badge::StatusBadge;
+use crate::ui::status_badge::{StatusBadge, WatchBadge};
 use crate::ui::subscriptions_panel::SubscriptionsPanel;
+use crate::ui::watch_handle::WatchHandle;
 use leptos::prelude::*;
 
 /// How the page starts. Development builds (`dev/serve`) bake in the local demo broker through
@@ -62,7 +64,8 @@ pub fn App(
     feeds: Option<FeedsHandle>,
 ) -> impl IntoView {
     let options = options.unwrap_or_else(StartupOptions::from_build);
-    provide_context(PageClock::start());
+    let clock = PageClock::start();
+    provide_context(clock);
     let feeds = feeds.unwrap_or_else(|| FeedsHandle::new(StoreLimits::default()));
     provide_context(feeds);
     let frames = FrameLoop::new();
@@ -72,6 +75,7 @@ pub fn App(
     provide_context(link);
     let profiles = ProfilesHandle::start(feeds, link);
     provide_context(profiles);
+    provide_context(WatchHandle::start(feeds, profiles, link, frames, clock));
     start_connection(profiles, &options);
 
     view! {
@@ -79,12 +83,14 @@ pub fn App(
             <h1>"Feedboard"</h1>
             <StatusBadge />
             <LimitBadge />
+            <WatchBadge />
         </header>
         <main class="layout">
             <div class="sidebar">
                 <ConnectionPanel />
                 <SubscriptionsPanel />
                 <MonitorPanel />
+                <AlertsPanel />
             </div>
             <div class="main-column">
                 <FirstRun />

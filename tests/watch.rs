@@ -1,6 +1,7 @@
 //! The watcher with a fake clock: intervals learned, feeds marked silent and recovered (never
 //! while the connection is down), and every rule kind with its hold time and hysteresis.
 
+use feedboard::chart::time_axis::FixedOffset;
 use feedboard::dashboard::board::Dashboard;
 use feedboard::dashboard::card::CardKind;
 use feedboard::dashboard::rule::{Condition, Rule};
@@ -91,6 +92,10 @@ fn a_feed_that_stops_is_marked_silent_after_its_learned_interval_and_recovers_by
     assert_eq!(scene.events(), vec![WatchEvent::Silent(feed())]);
     let silence = scene.watcher.silence(&feed()).expect("silent");
     assert_eq!((silence.since_ms, silence.usual_ms), (T0 + 20.0 * S, S));
+    assert_eq!(
+        silence.describe(T0 + 80.0 * S, &FixedOffset(60)),
+        "silent since 19:04:25 (usually every 1 s)"
+    );
     scene.tick(200.0);
     assert!(scene.events().is_empty(), "marked once");
     scene.number(201.0, 2.0);

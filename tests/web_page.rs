@@ -348,3 +348,55 @@ async fn a_wrong_key_is_one_attempt_and_a_clear_message_not_a_loop() {
     assert_eq!(text_of(&root, "#connection-status"), "Connection failed");
     assert_eq!(text_of(&root, "#connect-button"), "Connect");
 }
+
+/// The widest option of `select`, in CSS pixels, in the select's own font.
+fn widest_option(select: &web_sys::HtmlSelectElement) -> f64 {
+    let style = web_sys::window()
+        .and_then(|w| w.get_computed_style(select).ok().flatten())
+        .expect("a computed style");
+    let canvas: web_sys::HtmlCanvasElement = document()
+        .create_element("canvas")
+        .expect("canvas")
+        .unchecked_into();
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .expect("2d")
+        .unchecked_into();
+    context.set_font(&style.get_property_value("font").unwrap_or_default());
+    let options = select.options();
+    (0..options.length())
+        .filter_map(|i| options.item(i))
+        .filter_map(|option| option.text_content())
+        .filter_map(|text| context.measure_text(&text).ok())
+        .map(|metrics| metrics.width())
+        .fold(0.0, f64::max)
+}
+
+#[wasm_bindgen_test]
+async fn the_qos_list_shows_its_options_whole_on_a_phone_and_a_laptop() {
+    let _styled = with_stylesheet();
+    let (root, _app) = mount(StartupOptions::default());
+    for width in ["360px", "1280px"] {
+        root.style().set_property("width", width).expect("width");
+        let select: web_sys::HtmlSelectElement = within(&root, "#subscribe-qos")
+            .expect("the QoS list")
+            .unchecked_into();
+        let padding = |side: &str| {
+            web_sys::window()
+                .and_then(|w| w.get_computed_style(&select).ok().flatten())
+                .and_then(|s| s.get_property_value(side).ok())
+                .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        // Room for the text, the padding and the drop-down arrow (about 1.5 em).
+        let needed = widest_option(&select) + padding("padding-left") + padding("padding-right");
+        let arrow = 20.0;
+        assert!(
+            f64::from(select.client_width()) >= needed + arrow,
+            "at {width} the list is {} px wide, its options need {needed:.0} px + the arrow",
+            select.client_width()
+        );
+    }
+}

@@ -105,23 +105,6 @@ fn close_settings(root: &HtmlElement, card: &str) {
     );
 }
 
-/// Offers `text` to the import control as the file `name`, as picking it in the file dialog would.
-fn import_file(root: &HtmlElement, name: &str, text: &str) {
-    let input = within(root, "#import-dashboard").expect("the import control");
-    let parts = js_sys::Array::of1(&text.into());
-    let file = web_sys::File::new_with_str_sequence(&parts, name).expect("a file");
-    let transfer = web_sys::DataTransfer::new().expect("a data transfer");
-    transfer
-        .items()
-        .add_with_file(&file)
-        .expect("the file is added");
-    let input: web_sys::HtmlInputElement = input.unchecked_into();
-    input.set_files(transfer.files().as_ref());
-    input
-        .dispatch_event(&web_sys::Event::new("change").expect("event"))
-        .expect("dispatch");
-}
-
 #[wasm_bindgen_test]
 async fn a_profile_and_its_dashboards_survive_a_reload() {
     let prefix = unique("keep");

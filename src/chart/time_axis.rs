@@ -133,6 +133,23 @@ fn month_name(month: u32) -> &'static str {
         .unwrap_or("?")
 }
 
+/// A typical interval in words, rounded as people say it: "1 s", "10 s", "5 min", "2 h".
+pub fn interval_text(ms: f64) -> String {
+    let seconds = (ms / 1000.0).max(0.0);
+    if seconds < 59.5 {
+        format!("{:.0} s", seconds.max(1.0))
+    } else if seconds < 3570.0 {
+        format!("{:.0} min", seconds / 60.0)
+    } else {
+        let hours = seconds / 3600.0;
+        if (hours - hours.round()).abs() < 0.05 {
+            format!("{hours:.0} h")
+        } else {
+            format!("{hours:.1} h")
+        }
+    }
+}
+
 /// "3 s ago", "5 min ago", "2 h ago", "4 d ago"; "just now" under a second.
 pub fn age_text(age_ms: f64) -> String {
     let seconds = (age_ms / 1000.0).floor().max(0.0);
@@ -155,6 +172,22 @@ mod tests {
 
     // 2026-11-23T18:04:05Z
     const T: f64 = 1_795_457_045_000.0;
+
+    #[test]
+    fn intervals_read_as_people_say_them() {
+        let texts: Vec<String> = [
+            300.0,
+            9_987.0,
+            59_700.0,
+            300_000.0,
+            3_600_000.0,
+            5_400_000.0,
+        ]
+        .into_iter()
+        .map(interval_text)
+        .collect();
+        assert_eq!(texts, ["1 s", "10 s", "1 min", "5 min", "1 h", "1.5 h"]);
+    }
 
     #[test]
     fn five_minutes_tick_every_minute_on_the_minute() {

@@ -252,6 +252,19 @@ impl Card {
         }
     }
 
+    /// Sets how often the feeds update from what the user typed, in seconds: empty lets the
+    /// page learn it; anything but a positive number leaves the setting as it was.
+    pub fn set_expected_interval(&mut self, typed: &str) {
+        if typed.trim().is_empty() {
+            self.expect_every_s = None;
+        } else if let Some(seconds) = crate::service::value::Value::from_text(typed)
+            .as_number()
+            .filter(|s| *s > 0.0)
+        {
+            self.expect_every_s = Some(seconds);
+        }
+    }
+
     /// The title to show: the user's, or the feeds' short names.
     pub fn display_title(&self) -> String {
         if !self.title.trim().is_empty() {
@@ -315,6 +328,19 @@ impl Card {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_expected_interval_takes_positive_seconds_or_nothing() {
+        let mut card = Card::new(1, CardKind::Number, vec![FeedRef::Topic("a".into())]);
+        card.set_expected_interval("30");
+        assert_eq!(card.expect_every_s, Some(30.0));
+        for ignored in ["-5", "0", "soon"] {
+            card.set_expected_interval(ignored);
+            assert_eq!(card.expect_every_s, Some(30.0), "{ignored}");
+        }
+        card.set_expected_interval(" ");
+        assert_eq!(card.expect_every_s, None, "empty: learned again");
+    }
     use crate::service::value::{Datum, Location, Value};
 
     #[test]

@@ -162,6 +162,24 @@ pub fn export_dashboard(dashboard: &NamedDashboard) -> String {
     serde_json::to_string_pretty(&dashboard_json(dashboard)).unwrap_or_default()
 }
 
+impl NamedDashboard {
+    /// What the page says after importing it; rules are named, since they start watching (and
+    /// maybe notifying) at once.
+    pub fn imported_message(&self) -> String {
+        match self.board.rules().len() {
+            0 => format!("Imported \"{}\".", self.name),
+            1 => format!(
+                "Imported \"{}\" with 1 alert rule, watched from now on.",
+                self.name
+            ),
+            n => format!(
+                "Imported \"{}\" with {n} alert rules, watched from now on.",
+                self.name
+            ),
+        }
+    }
+}
+
 /// Reads an export file's text.
 pub fn import_dashboard(text: &str) -> Result<NamedDashboard, ImportError> {
     let json: Json =
@@ -391,6 +409,10 @@ mod tests {
         assert!(text.contains("\"version\": 1"));
         let read = import_dashboard(&text).expect("reads back");
         assert_eq!(read.board.rules().len(), 5, "every rule kind travels");
+        assert_eq!(
+            read.imported_message(),
+            "Imported \"Home\" with 5 alert rules, watched from now on."
+        );
         assert_eq!(read, dashboard);
     }
 

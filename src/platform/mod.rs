@@ -8,9 +8,15 @@ pub mod frame;
 pub mod link_storage;
 pub mod local_zone;
 pub mod location;
+pub mod notify;
 pub mod offline;
 pub mod profile_store;
 pub mod random;
 pub mod resize;
 pub mod saved_outbox;
 pub mod shared_budget;
+
+/// The page's `localStorage`; `None` where the browser refuses it (some private modes).
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}

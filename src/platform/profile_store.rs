@@ -5,9 +5,7 @@ use crate::profile::ProfileBook;
 /// Where the book is kept.
 pub const KEY: &str = "feedboard.profiles";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
+use super::local_storage as storage;
 
 /// What reading the stored book found.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,9 +5,7 @@ use crate::link::saved_publish::{decode, encode, SavedPublish};
 use crate::link::ConnectionSettings;
 use crate::storage_key::{legacy_service_name, storage_key};
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
+use super::local_storage as storage;
 
 /// The storage key for a connection.
 pub fn key_for(settings: &ConnectionSettings) -> String {

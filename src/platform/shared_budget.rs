@@ -15,9 +15,7 @@ pub struct SharedBudget {
     reader: Reader,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
+use super::local_storage as storage;
 
 impl SharedBudget {
     /// Sharing under `prefix` (one per account), as tab `tab_id`. `None` when the browser

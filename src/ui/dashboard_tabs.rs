@@ -68,9 +68,9 @@ pub fn DashboardTabs() -> impl IntoView {
             };
             match outcome {
                 Ok(dashboard) => {
-                    let imported = dashboard.name.clone();
+                    let imported = dashboard.imported_message();
                     profiles.add_named(dashboard);
-                    message.set(Some((false, format!("Imported \"{imported}\"."))));
+                    message.set(Some((false, imported)));
                 }
                 Err(reason) => message.set(Some((true, reason))),
             }

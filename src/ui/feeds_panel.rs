@@ -1,5 +1,5 @@
-//! Every feed seen, with its last value, update count, rate and age; a feed without a card can
-//! get one, and any feed can be exported as CSV.
+//! Every feed seen, with its last value, update count, rate and age (and whether it went
+//! silent); a feed without a card can get one, and any feed can be exported as CSV.
 
 use super::cards::chart_card::export_feed_csv;
 use super::cards::glance_of;
@@ -8,8 +8,10 @@ use super::page_clock::PageClock;
 use crate::chart::time_axis::age_text;
 use crate::dashboard::card::CardKind;
 use crate::feeds::payload_text::shorten;
+use crate::platform::local_zone::BrowserZone;
 use crate::service::feed_ref::FeedRef;
 use crate::ui::profiles_handle::ProfilesHandle;
+use crate::ui::watch_handle::WatchHandle;
 use leptos::prelude::*;
 
 /// Longest value shown in the table.
@@ -85,18 +87,26 @@ fn FeedRow(feed: FeedRef, problem: RwSignal<Option<String>>) -> impl IntoView {
         let feed = feed.clone();
         Memo::new(move |_| dashboard.with(|board| board.shows(&feed)))
     };
+    let silence = {
+        let feed = feed.clone();
+        let marks = expect_context::<WatchHandle>().marks();
+        Memo::new(move |_| marks.with(|m| m.silence(&feed)))
+    };
     let name = feed.short_name();
     let add_label = format!("Add a card for {name}");
     let export_label = format!("Export {name} as CSV");
     let (to_add, to_export) = (feed.clone(), feed.clone());
 
     view! {
-        <tr data-feed=feed.id()>
+        <tr data-feed=feed.id() class:silent=move || silence.with(Option::is_some)>
             <td><code title=feed.to_string()>{feed.to_string()}</code></td>
             <td class="payload">{move || glance.with(|g| g.as_ref().map(|g| shorten(&g.value.to_string(), VALUE_CHARS)))}</td>
             <td class="numeric update-count">{move || glance.with(|g| g.as_ref().map_or(0, |g| g.count))}</td>
             <td class="numeric">{move || rate.get().map(|r| format!("{r:.0}/min")).unwrap_or_default()}</td>
-            <td>{move || glance.with(|g| g.as_ref().map(|g| g.at_ms)).map(|at| age_text(clock.now().get() - at))}</td>
+            <td class="updated">
+                {move || glance.with(|g| g.as_ref().map(|g| g.at_ms)).map(|at| age_text(clock.now().get() - at))}
+                {move || silence.get().map(|s| view! { <span class="silent-mark">{s.describe(clock.now().get_untracked(), &BrowserZone)}</span> })}
+            </td>
             <td class="row-actions">
                 <Show when=move || !on_card.get()>
                     {

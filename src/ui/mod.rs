@@ -2,8 +2,9 @@
 //! small hooks over browser APIs (`hooks`), and the handles the components share —
 //! `link_handle` (the connection core's commands and events as signals), `feeds_handle`
 //! (received data), `profiles_handle` (saved connections, their dashboards and
-//! subscriptions), `page_clock`. Components decide nothing the core or the model can decide.
+//! subscriptions), `watch_handle` (silent feeds and alerts), `page_clock`. Components decide nothing the core or the model can decide.
 
+pub mod alerts_panel;
 pub mod cards;
 pub mod chart;
 pub mod connection;
@@ -21,3 +22,4 @@ pub mod page_clock;
 pub mod profiles_handle;
 pub mod status_badge;
 pub mod subscriptions_panel;
+pub mod watch_handle;

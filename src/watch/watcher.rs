@@ -5,6 +5,7 @@
 
 use super::interval::{silence_threshold, IntervalLearner};
 use super::plan::WatchPlan;
+use crate::chart::time_axis::{interval_text, readout_time, LocalZone};
 use crate::dashboard::rule::{Condition, Rule};
 use crate::feeds::series::RowValue;
 use crate::feeds::store::FeedStore;
@@ -22,6 +23,17 @@ pub struct Silence {
     pub since_ms: f64,
     /// How often it usually updates, ms.
     pub usual_ms: f64,
+}
+
+impl Silence {
+    /// "silent since 12:03:05 (usually every 10 s)", the date added when not `now_ms`'s day.
+    pub fn describe(&self, now_ms: f64, zone: &dyn LocalZone) -> String {
+        format!(
+            "silent since {} (usually every {})",
+            readout_time(self.since_ms, now_ms, zone),
+            interval_text(self.usual_ms)
+        )
+    }
 }
 
 /// One firing of a rule.

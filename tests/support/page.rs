@@ -287,3 +287,39 @@ pub fn submit_value(root: &HtmlElement, card: &str, value: &str) {
         .expect("dispatch");
     click(root, &format!("{card} button[type='submit']"));
 }
+
+/// Offers `text` to the import control as the file `name`, as picking it in the file dialog would.
+pub fn import_file(root: &HtmlElement, name: &str, text: &str) {
+    let input = within(root, "#import-dashboard").expect("the import control");
+    let parts = js_sys::Array::of1(&text.into());
+    let file = web_sys::File::new_with_str_sequence(&parts, name).expect("a file");
+    let transfer = web_sys::DataTransfer::new().expect("a data transfer");
+    transfer
+        .items()
+        .add_with_file(&file)
+        .expect("the file is added");
+    let input: web_sys::HtmlInputElement = input.unchecked_into();
+    input.set_files(transfer.files().as_ref());
+    input
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+}
+
+/// The app's own stylesheet on the test page (which has none) while the guard lives, for
+/// tests about layout.
+pub fn with_stylesheet() -> impl Drop {
+    struct Styled(web_sys::Element);
+    impl Drop for Styled {
+        fn drop(&mut self) {
+            self.0.remove();
+        }
+    }
+    let style = document().create_element("style").expect("style");
+    style.set_text_content(Some(include_str!("../../style/main.css")));
+    document()
+        .head()
+        .expect("head")
+        .append_child(&style)
+        .expect("append");
+    Styled(style)
+}

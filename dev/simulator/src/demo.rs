@@ -77,6 +77,12 @@ impl Demo {
                 "demo/json",
                 format!(r#"{{"value":{temperature:.2},"lat":52.3702,"lon":4.8952}}"#),
             );
+            // A battery-powered sensor that reports every 5 s for two minutes of every five,
+            // then sleeps: the page marks it silent about a minute into each sleep.
+            if second % 300 < 120 && second % 5 == 0 {
+                let volts = 3.7 - (second % 300) as f64 / 1200.0;
+                publish("demo/shed/battery", format!("{volts:.2}"));
+            }
             if second % 10 == 0 {
                 keep(
                     "demo/door",

@@ -1,5 +1,5 @@
-//! The frame every card shares: a titled region with a settings toggle, and the body for the
-//! card's kind.
+//! The frame every card shares: a titled region with a settings toggle, the watcher's notes,
+//! and the body for the card's kind.
 
 use super::card_settings::CardSettings;
 use super::card_signal;
@@ -14,6 +14,7 @@ use super::gauge_card::GaugeCard;
 use super::location_card::LocationCard;
 use super::number_card::NumberCard;
 use super::text_card::TextCard;
+use super::watch_notes::WatchNotes;
 use crate::dashboard::card::CardKind;
 use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
@@ -92,6 +93,7 @@ pub fn DashboardCard(id: u32) -> impl IntoView {
                     "⚙"
                 </button>
             </header>
+            <WatchNotes id=id />
             <Show when=move || settings_open.get()>
                 <CardSettings id=id element_id=format!("card-{id}-settings") on_close=Callback::new(move |()| settings_open.set(false)) />
             </Show>

@@ -1,5 +1,5 @@
 //! A card's settings, edited in place: how it shows its feeds, its title and unit, a gauge's
-//! range, more feeds on a chart, or removing it. Changes apply as they are made.
+//! range, how often its feeds update, more feeds on a chart, or removing it. Changes apply as they are made.
 
 use super::control_settings::ControlFields;
 use super::{CardEditor, TextSetting};
@@ -62,6 +62,12 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                         on:change=move |event| set_gauge_end(GaugeEnd::High, event_target_value(&event)) />
                 </Show>
                 <ControlFields id=id />
+                <Show when=move || !card.with(|c| c.as_ref().is_some_and(|c| c.kind.is_control()))>
+                    <TextSetting editor=editor name="expect-every" label="Updates every (s)"
+                        placeholder="learned from the feed"
+                        read=|c| c.expect_every_s.map(|s| s.to_string()).unwrap_or_default()
+                        write=|c, v| c.set_expected_interval(&v) />
+                </Show>
                 <Show when=move || editor.is(CardKind::Chart) && !addable.with(Vec::is_empty)>
                     <label for=editor.field("add-feed")>"Add a feed"</label>
                     <div class="row-split">

@@ -9,6 +9,7 @@ pub mod gauge_card;
 pub mod location_card;
 pub mod number_card;
 pub mod text_card;
+pub mod watch_notes;
 
 use super::feeds_handle::FeedsHandle;
 use crate::dashboard::card::{Card, CardKind};
