@@ -116,18 +116,10 @@ async fn a_feed_that_stops_is_marked_silent_within_its_interval_and_recovers() {
     send(&root, &sender, &topic, "1").await;
     let card = format!("article.card[data-feeds='topic:{topic}']");
     assert!(wait_until(3000, || within(&root, &card).is_some()).await);
-    click(&root, &format!("{card} button[aria-label^='Settings']"));
-    assert!(
-        wait_until(1000, || within(&root, &format!("{card} .card-settings"))
-            .is_some())
-        .await
-    );
+    open_settings(&root, &card).await;
     // The user says the feed reports every second: silent after 3 s without an update.
     type_into(&root, "Updates every (s)", "1");
-    click(
-        &root,
-        &format!("{card} .card-settings-actions button:last-child"),
-    );
+    close_settings(&root, &card);
     send(&root, &sender, &topic, "2").await;
     assert!(
         within(&root, &format!("{card} .card-silent")).is_none(),

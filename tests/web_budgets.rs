@@ -53,21 +53,13 @@ async fn a_slider_dragged_500_times_in_10_s_sends_within_the_budget_and_its_last
     let card = add_card(&root, "slider", &format!("aio:{user}/dimmer"), "dimmer").await;
 
     // A range of 0 to 1000, so 500 moves are 500 different values.
-    click(&root, &format!("{card} button[aria-label^='Settings']"));
-    assert!(
-        wait_until(1000, || within(&root, &format!("{card} .card-settings"))
-            .is_some())
-        .await
-    );
+    open_settings(&root, &card).await;
     type_into(&root, "Maximum", "1000");
     let maximum = within(&root, &format!("{card} input[id$='-range-max']")).expect("maximum");
     maximum
         .dispatch_event(&web_sys::Event::new("change").expect("event"))
         .expect("dispatch");
-    click(
-        &root,
-        &format!("{card} .card-settings-actions button:last-child"),
-    );
+    close_settings(&root, &card);
 
     let slider: HtmlInputElement = within(&root, &format!("{card} input[type='range']"))
         .expect("a slider")
@@ -406,12 +398,7 @@ async fn a_refused_topic_stops_its_control_until_the_feed_is_edited() {
 
     // Pointing the card at the user's own feed lets it publish again.
     let watcher = observer(adafruit_url(), &user, &format!("{user}/feeds/lamp")).await;
-    click(&root, &format!("{card} button[aria-label^='Settings']"));
-    assert!(
-        wait_until(1000, || within(&root, &format!("{card} .card-settings"))
-            .is_some())
-        .await
-    );
+    open_settings(&root, &card).await;
     let feed_field = within(&root, &format!("{card} input[id$='-feed']")).expect("feed field");
     let feed_field: HtmlInputElement = feed_field.unchecked_into();
     feed_field.set_value("lamp");

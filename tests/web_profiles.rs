@@ -89,22 +89,6 @@ async fn connect_broker(root: &HtmlElement, name: &str) {
     );
 }
 
-async fn open_settings(root: &HtmlElement, card: &str) {
-    click(root, &format!("{card} button[aria-label^='Settings']"));
-    assert!(
-        wait_until(1000, || within(root, &format!("{card} .card-settings"))
-            .is_some())
-        .await
-    );
-}
-
-fn close_settings(root: &HtmlElement, card: &str) {
-    click(
-        root,
-        &format!("{card} .card-settings-actions button:last-child"),
-    );
-}
-
 #[wasm_bindgen_test]
 async fn a_profile_and_its_dashboards_survive_a_reload() {
     let prefix = unique("keep");

@@ -44,17 +44,9 @@ async fn connect_restartable(root: &HtmlElement, client_id: &str, persistent: bo
 /// A text-input card publishing at QoS 1 to `topic`; returns its selector.
 async fn qos1_text_card(root: &HtmlElement, topic: &str) -> String {
     let card = add_card(root, "text-input", &format!("topic:{topic}"), topic).await;
-    click(root, &format!("{card} button[aria-label^='Settings']"));
-    assert!(
-        wait_until(1000, || within(root, &format!("{card} .card-settings"))
-            .is_some())
-        .await
-    );
+    open_settings(root, &card).await;
     choose(root, &format!("{card} select[id$='-qos']"), "1");
-    click(
-        root,
-        &format!("{card} .card-settings-actions button:last-child"),
-    );
+    close_settings(root, &card);
     card
 }
 

@@ -79,11 +79,12 @@ impl WatchHandle {
         };
         let store = feeds.store();
         frames.add_step(move || {
-            let plan = handle.plan.get_untracked();
-            store.with_untracked(|store| {
-                handle.watcher.update_value(|watcher| {
-                    watcher.catch_up(&plan, store);
-                    watcher.handle_timeout(&plan, wall_clock_millis());
+            handle.plan.with_untracked(|plan| {
+                store.with_untracked(|store| {
+                    handle.watcher.update_value(|watcher| {
+                        watcher.catch_up(plan, store);
+                        watcher.handle_timeout(plan, wall_clock_millis());
+                    });
                 });
             });
             handle.take_events();
@@ -98,10 +99,11 @@ impl WatchHandle {
         });
         Effect::new(move |_| {
             let now = clock.now().get();
-            let plan = handle.plan.get();
-            handle
-                .watcher
-                .update_value(|watcher| watcher.handle_timeout(&plan, now));
+            handle.plan.with(|plan| {
+                handle
+                    .watcher
+                    .update_value(|watcher| watcher.handle_timeout(plan, now));
+            });
             handle.take_events();
         });
         handle

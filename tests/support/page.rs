@@ -323,3 +323,21 @@ pub fn with_stylesheet() -> impl Drop {
         .expect("append");
     Styled(style)
 }
+
+/// Opens the ⚙ settings of `card` (a selector).
+pub async fn open_settings(root: &HtmlElement, card: &str) {
+    click(root, &format!("{card} button[aria-label^='Settings']"));
+    assert!(
+        wait_until(1000, || within(root, &format!("{card} .card-settings"))
+            .is_some())
+        .await
+    );
+}
+
+/// Closes them with their Done button.
+pub fn close_settings(root: &HtmlElement, card: &str) {
+    click(
+        root,
+        &format!("{card} .card-settings-actions button:last-child"),
+    );
+}
