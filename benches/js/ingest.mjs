@@ -5,7 +5,7 @@
 // page, then the summary with the knee (highest rate with < 1 % loss and p99 < 250 ms).
 // Usage: node benches/js/ingest.mjs BROKER_WS_URL BROKER_TCP_PORT OURS_DIR PEER_DIR
 import mqtt from 'mqtt';
-import { Browser, rendererMemoryMb, serve, sleep } from './webdriver.mjs';
+import { Browser, ENGINES, rendererMemoryMb, serve, sleep } from './webdriver.mjs';
 
 const [wsUrl, tcpPort, oursDir, peerDir] = process.argv.slice(2);
 const RATES = (process.env.INGEST_RATES ?? '500,1000,2000,5000,10000,20000').split(',').map(Number);
@@ -69,10 +69,10 @@ const PAGES = {
   },
 };
 
-async function measure(name, run) {
+async function measure(name, run, engine) {
   const page = PAGES[name];
   const server = await serve(page.dir);
-  const browser = await Browser.start({ width: 1400, height: 1000 });
+  const browser = await Browser.start({ width: 1400, height: 1000, engine });
   const steps = [];
   try {
     await browser.open(server.url + page.path);
@@ -81,11 +81,12 @@ async function measure(name, run) {
       window.__frames = 0;
       (function frame() { window.__frames++; requestAnimationFrame(frame); })();
       window.__long = [];
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push([e.startTime, e.duration]); })
+      window.__longSupported = (PerformanceObserver.supportedEntryTypes || []).includes('longtask');
+      if (window.__longSupported) new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push([e.startTime, e.duration]); })
         .observe({ type: 'longtask' });`);
     await sleep(1000);
     for (const rate of RATES) {
-      const topic = `bench/${run}/${name === 'feedboard' ? 'ours' : 'peer'}/rate-${rate}`;
+      const topic = `bench/${run}/${engine}/${name === 'feedboard' ? 'ours' : 'peer'}/rate-${rate}`;
       const [stepStart, framesBefore] = await browser.run('return [performance.now(), window.__frames]');
       const { sent, seconds } = await publishStep(topic, rate);
       const fps = ((await browser.run('return window.__frames')) - framesBefore) / seconds;
@@ -100,6 +101,7 @@ async function measure(name, run) {
       const stepEnd = await browser.run('return performance.now()');
       const { times, values } = await page.history(browser, topic);
       const latencies = times.map((t, i) => t - values[i]).sort((a, b) => a - b);
+      const longSupported = await browser.run('return window.__longSupported');
       const long = await browser.run('return window.__long.filter(([s]) => s >= arguments[0] && s <= arguments[1]).map(([, d]) => d)', stepStart, stepEnd);
       const heap = await browser.cdp('Runtime.getHeapUsage');
       const memory = rendererMemoryMb(browser);
@@ -107,11 +109,11 @@ async function measure(name, run) {
         rate, sent, received: times.length, perSecond: times.length / seconds,
         loss: 1 - times.length / sent,
         p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99),
-        longTasks: long.length, longMs: long.reduce((a, b) => a + b, 0),
-        heapMb: heap.usedSize / 1048576, memoryMb: memory, fps,
+        longTasks: longSupported ? long.length : NaN, longMs: long.reduce((a, b) => a + b, 0),
+        heapMb: heap ? heap.usedSize / 1048576 : NaN, memoryMb: memory, fps,
       });
       const s = steps.at(-1);
-      console.log(`  ${name.padEnd(15)} ${String(rate).padStart(6)} msg/s: sent ${s.sent}, received ${s.received} (${s.perSecond.toFixed(0)}/s), loss ${(s.loss * 100).toFixed(2)} %, latency p50 ${s.p50.toFixed(0)} ms p99 ${s.p99.toFixed(0)} ms, ${s.longTasks} long tasks (${s.longMs.toFixed(0)} ms), ${s.fps.toFixed(0)} fps, JS heap ${s.heapMb.toFixed(1)} MB, page memory ${s.memoryMb.toFixed(0)} MB`);
+      console.log(`  ${engine.padEnd(8)} ${name.padEnd(15)} ${String(rate).padStart(6)} msg/s: sent ${s.sent}, received ${s.received} (${s.perSecond.toFixed(0)}/s), loss ${(s.loss * 100).toFixed(2)} %, latency p50 ${s.p50.toFixed(0)} ms p99 ${s.p99.toFixed(0)} ms, ${Number.isNaN(s.longTasks) ? 'long tasks n/a' : `${s.longTasks} long tasks (${s.longMs.toFixed(0)} ms)`}, ${s.fps.toFixed(0)} fps, JS heap ${Number.isNaN(s.heapMb) ? 'n/a' : `${s.heapMb.toFixed(1)} MB`}, page memory ${s.memoryMb.toFixed(0)} MB`);
     }
   } finally {
     await browser.quit();
@@ -122,13 +124,14 @@ async function measure(name, run) {
 
 const knee = (steps) => steps.filter((s) => s.loss < KNEE.loss && s.p99 < KNEE.p99).reduce((best, s) => Math.max(best, s.rate), 0);
 const run = Date.now().toString(36);
-const ours = await measure('feedboard', run);
-const peer = await measure('MQTT.js + uPlot', run);
+for (const engine of ENGINES) {
+  const ours = await measure('feedboard', run, engine);
+  const peer = await measure('MQTT.js + uPlot', run, engine);
+  const oursKnee = knee(ours);
+  const peerKnee = knee(peer);
+  const top = (steps) => steps.at(-1);
+  // A knee at the top step means the page kept up with every step: it is at least that.
+  const kneeText = (k) => `${k === RATES.at(-1) ? '≥ ' : ''}${k}`;
+  console.log(`ingest (${engine}): knee (loss < 1 %, p99 < 250 ms) feedboard ${kneeText(oursKnee)} msg/s, MQTT.js + uPlot ${kneeText(peerKnee)} msg/s, ours/peer ${(oursKnee / Math.max(peerKnee, 1)).toFixed(2)}; at ${top(ours).rate} msg/s: p99 ${top(ours).p99.toFixed(0)} vs ${top(peer).p99.toFixed(0)} ms, loss ${(top(ours).loss * 100).toFixed(1)} vs ${(top(peer).loss * 100).toFixed(1)} %, page memory ${top(ours).memoryMb.toFixed(0)} vs ${top(peer).memoryMb.toFixed(0)} MB (ours/peer ${(top(ours).memoryMb / top(peer).memoryMb).toFixed(2)})`);
+}
 await publisher.endAsync();
-
-const oursKnee = knee(ours);
-const peerKnee = knee(peer);
-const top = (steps) => steps.at(-1);
-// A knee at the top step means the page kept up with every step: it is at least that.
-const kneeText = (k) => `${k === RATES.at(-1) ? '≥ ' : ''}${k}`;
-console.log(`ingest: knee (loss < 1 %, p99 < 250 ms) feedboard ${kneeText(oursKnee)} msg/s, MQTT.js + uPlot ${kneeText(peerKnee)} msg/s, ours/peer ${(oursKnee / Math.max(peerKnee, 1)).toFixed(2)}; at ${top(ours).rate} msg/s: p99 ${top(ours).p99.toFixed(0)} vs ${top(peer).p99.toFixed(0)} ms, loss ${(top(ours).loss * 100).toFixed(1)} vs ${(top(peer).loss * 100).toFixed(1)} %, page memory ${top(ours).memoryMb.toFixed(0)} vs ${top(peer).memoryMb.toFixed(0)} MB (ours/peer ${(top(ours).memoryMb / top(peer).memoryMb).toFixed(2)})`);

@@ -1,10 +1,17 @@
-// Just enough WebDriver to run a page in Debian's headless Chromium and read results back:
-// chromedriver on a free port, one session, navigate, run scripts, quit.
+// Just enough WebDriver to run a page in a headless browser and read results back: Debian's
+// Chromium through chromedriver, or Firefox ESR through geckodriver (`engine` in Browser.start);
+// a driver on a free port, one session, navigate, run scripts, quit.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const GECKODRIVER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.dev-tools', 'bin', 'geckodriver');
+
+/** The engines a benchmark runs in, one after the other in the same run (BENCH_ENGINES). */
+export const ENGINES = (process.env.BENCH_ENGINES ?? 'chromium firefox').split(/[ ,]+/).filter(Boolean);
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -20,10 +27,12 @@ export function freePort() {
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Browser {
-  static async start({ width = 1280, height = 900, args = [] } = {}) {
+  static async start({ width = 1280, height = 900, args = [], engine = 'chromium' } = {}) {
     const port = await freePort();
-    const driver = spawn('chromedriver', [`--port=${port}`], { stdio: 'ignore' });
+    const command = engine === 'firefox' ? GECKODRIVER : 'chromedriver';
+    const driver = spawn(command, [`--port=${port}`], { stdio: 'ignore' });
     const browser = new Browser(driver, `http://127.0.0.1:${port}`, mkdtempSync(join(tmpdir(), 'feedboard-bench-')));
+    browser.engine = engine;
     for (let i = 0; i < 100; i++) {
       try {
         await fetch(`${browser.api}/status`);
@@ -32,15 +41,20 @@ export class Browser {
         await sleep(100);
       }
     }
-    const session = await browser.call('POST', '/session', {
-      capabilities: { alwaysMatch: { 'goog:chromeOptions': {
-        binary: '/usr/bin/chromium',
-        args: ['headless', 'no-sandbox', 'disable-gpu', 'disable-quic', 'no-first-run',
-          'disable-background-networking', 'disable-component-update', 'disable-sync',
-          'disable-background-timer-throttling', 'disable-renderer-backgrounding',
-          'enable-precise-memory-info', `window-size=${width},${height}`, `user-data-dir=${browser.profile}`, ...args],
-      } } },
-    });
+    const capabilities = engine === 'firefox'
+      ? { 'moz:firefoxOptions': {
+          args: ['-headless', `-width=${width}`, `-height=${height}`],
+          // As Chromium's flags below: a page in the background is not slowed down.
+          prefs: { 'dom.min_background_timeout_value': 4, 'dom.timeout.enable_budget_timer_throttling': false },
+        } }
+      : { 'goog:chromeOptions': {
+          binary: '/usr/bin/chromium',
+          args: ['headless', 'no-sandbox', 'disable-gpu', 'disable-quic', 'no-first-run',
+            'disable-background-networking', 'disable-component-update', 'disable-sync',
+            'disable-background-timer-throttling', 'disable-renderer-backgrounding',
+            'enable-precise-memory-info', `window-size=${width},${height}`, `user-data-dir=${browser.profile}`, ...args],
+        } };
+    const session = await browser.call('POST', '/session', { capabilities: { alwaysMatch: capabilities } });
     browser.session = session.sessionId;
     return browser;
   }
@@ -70,8 +84,9 @@ export class Browser {
     return this.call('POST', `/session/${this.session}/execute/sync`, { script, args });
   }
 
-  /** Chrome DevTools Protocol command through chromedriver. */
+  /** Chrome DevTools Protocol command through chromedriver; `null` in Firefox. */
   cdp(cmd, params = {}) {
+    if (this.engine === 'firefox') return Promise.resolve(null);
     return this.call('POST', `/session/${this.session}/goog/cdp/execute`, { cmd, params });
   }
 
@@ -108,8 +123,9 @@ export async function serve(dir) {
   return { url: `http://127.0.0.1:${port}`, stop: () => server.kill() };
 }
 
-/** Proportional set size (MB) of the biggest renderer process this browser runs: the page's
- * whole memory — JS heap, WebAssembly memory, DOM, canvases — as the operating system sees it. */
+/** Proportional set size (MB) of the biggest renderer process this browser runs (Chromium's
+ * renderers, Firefox's content processes): the page's whole memory — JS heap, WebAssembly
+ * memory, DOM, canvases — as the operating system sees it. */
 export function rendererMemoryMb(browser) {
   const parents = new Map();
   const commands = new Map();
@@ -129,7 +145,10 @@ export function rendererMemoryMb(browser) {
   };
   let biggest = 0;
   for (const [pid, command] of commands) {
-    if (!command.includes('--type=renderer') || command.includes('--extension-process') || !descends(pid)) continue;
+    const renderer = browser.engine === 'firefox'
+      ? command.includes('-contentproc')
+      : command.includes('--type=renderer') && !command.includes('--extension-process');
+    if (!renderer || !descends(pid)) continue;
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       const pss = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);

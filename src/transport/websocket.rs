@@ -3,8 +3,9 @@
 //! [`BrokerSocket`] owns its event-handler closures and removes them when dropped (wasm-bindgen
 //! defers freeing a closure that is still running, so dropping from inside a handler is safe).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
@@ -19,7 +20,8 @@ pub enum SocketEvent {
     /// A text message arrived (not valid for MQTT).
     Text,
     /// The socket closed (after an error, too: browsers report errors without detail and
-    /// always follow them with a close).
+    /// follow them with a close — except WebKit for a port it refuses, e.g. 9, which fires an
+    /// error and never a close: then the close is made up, once).
     Closed {
         /// WebSocket close code.
         code: u16,
@@ -36,7 +38,13 @@ pub struct BrokerSocket {
     _on_open: Closure<dyn FnMut(Event)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+    /// Set once a close was reported (or the socket dropped): nothing is reported after it.
+    closed: Rc<Cell<bool>>,
 }
+
+/// How long after an error a close may still come before it is made up.
+const CLOSE_AFTER_ERROR: Duration = Duration::from_millis(200);
 
 impl BrokerSocket {
     /// Starts connecting to `url`. The browser's error text is returned if it refuses at once.
@@ -65,21 +73,49 @@ impl BrokerSocket {
                 dispatch(&handler, message);
             })
         };
-        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-            let closed = SocketEvent::Closed {
-                code: event.code(),
-                reason: event.reason(),
-            };
-            dispatch(&handler, closed);
-        });
+        let closed = Rc::new(Cell::new(false));
+        let on_close = {
+            let (handler, closed) = (handler.clone(), closed.clone());
+            Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+                if !closed.replace(true) {
+                    let reason = event.reason();
+                    dispatch(
+                        &handler,
+                        SocketEvent::Closed {
+                            code: event.code(),
+                            reason,
+                        },
+                    );
+                }
+            })
+        };
+        let on_error = {
+            let closed = closed.clone();
+            Closure::<dyn FnMut(Event)>::new(move |_| {
+                let (handler, closed) = (handler.clone(), closed.clone());
+                leptos::prelude::set_timeout(
+                    move || {
+                        if !closed.replace(true) {
+                            // 1006: closed abnormally, what a close after an error carries.
+                            let reason = String::new();
+                            dispatch(&handler, SocketEvent::Closed { code: 1006, reason });
+                        }
+                    },
+                    CLOSE_AFTER_ERROR,
+                );
+            })
+        };
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        socket.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Self {
             socket,
             _on_open: on_open,
             _on_message: on_message,
             _on_close: on_close,
+            _on_error: on_error,
+            closed,
         })
     }
 
@@ -96,6 +132,8 @@ impl Drop for BrokerSocket {
         self.socket.set_onopen(None);
         self.socket.set_onmessage(None);
         self.socket.set_onclose(None);
+        self.socket.set_onerror(None);
+        self.closed.set(true);
         // Data already passed to send() is flushed before the close frame.
         let _ = self.socket.close();
     }
