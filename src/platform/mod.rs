@@ -15,6 +15,7 @@ pub mod random;
 pub mod resize;
 pub mod saved_outbox;
 pub mod shared_budget;
+pub mod startup;
 
 /// The page's `localStorage`; `None` where the browser refuses it (some private modes).
 pub fn local_storage() -> Option<web_sys::Storage> {

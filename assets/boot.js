@@ -1,0 +1,62 @@
+// Says in the page what happens before Feedboard's WebAssembly runs: "Starting…", and if the
+// start fails (no WebAssembly, a file that does not load, a policy that blocks it) why, instead
+// of leaving a blank page and a message only in the console. The app removes #boot once it runs.
+(function () {
+  "use strict";
+  var boot = document.getElementById("boot");
+  if (!boot) return;
+  var failed = false;
+  function fail(reason) {
+    var still = document.getElementById("boot");
+    if (failed || !still) return;
+    failed = true;
+    still.className = "boot boot-failed";
+    still.setAttribute("role", "alert");
+    still.textContent = "Feedboard could not start in this browser: " + reason +
+      ". It needs a browser with WebAssembly (Chrome, Edge, Firefox, or Safari 16 or newer). " +
+      "Reloading may help if the network was interrupted.";
+  }
+  if (typeof WebAssembly !== "object") {
+    fail("this browser has no WebAssembly");
+    return;
+  }
+  window.addEventListener("error", function (event) {
+    fail(event.message || "a file of the app did not load");
+  });
+  window.addEventListener("unhandledrejection", function (event) {
+    var reason = event.reason;
+    fail((reason && reason.message) || String(reason || "loading the app failed"));
+  });
+  // Not every engine reports a failed module script as an error event (WebKit does not), so
+  // the loading itself is watched: the fetch of the app's .wasm file, and its compiling.
+  var originalFetch = window.fetch;
+  if (typeof originalFetch === "function") {
+    window.fetch = function (resource) {
+      var result = originalFetch.apply(this, arguments);
+      var url = String((resource && resource.url) || resource);
+      if (/\.wasm(\?|$)/.test(url)) {
+        result.then(function (response) {
+          if (!response.ok) fail("the app's WebAssembly file did not load (HTTP " + response.status + ")");
+        }, function (error) {
+          fail("the app's WebAssembly file did not load (" + ((error && error.message) || error) + ")");
+        });
+      }
+      return result;
+    };
+  }
+  var instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate = function () {
+    var result = instantiate.apply(WebAssembly, arguments);
+    result.catch(function (error) {
+      fail("the app's WebAssembly did not start (" + ((error && error.message) || error) + ")");
+    });
+    return result;
+  };
+  document.addEventListener("securitypolicyviolation", function (event) {
+    fail("the page's security policy blocked " + (event.blockedURI || "a script"));
+  });
+  setTimeout(function () {
+    var still = document.getElementById("boot");
+    if (still && !failed) still.textContent = "Still starting Feedboard… (a slow network or device)";
+  }, 10000);
+})();
