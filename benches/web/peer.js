@@ -1,4 +1,4 @@
-// The peer of Feedboard's page for the ingest and bundle benchmarks: what a web developer would
+// The peer of Feedboard's page for the ingest, burst and bundle benchmarks: what a web developer would
 // write with MQTT.js and uPlot, doing the same work as Feedboard: every message on the
 // subscription goes into a bounded ring per topic (time received, number), a chart per topic
 // shows its last five minutes, and charts redraw at most once per animation frame, only when
@@ -11,6 +11,7 @@
   const filter = query.get('topic') || '#';
   const feeds = new Map();
   const dirty = new Set();
+  window.peerReceived = 0;
 
   function feed(topic) {
     let f = feeds.get(topic);
@@ -32,6 +33,7 @@
   }
 
   function record(topic, payload) {
+    window.peerReceived += 1;
     const f = feed(topic);
     const at = f.head;
     f.times[at] = Date.now();

@@ -1,0 +1,116 @@
+// Bursts: N messages over T topics published as fast as the broker takes them, while a page
+// in a headless browser receives them over WebSocket — Feedboard's release page, then the
+// MQTT.js + uPlot page doing the same work (benches/web/peer.js). For each page: long tasks
+// during the burst (count, total, longest; Chromium only), event-loop lag (a 10 ms timer's
+// lateness) p95 and max, time from the first publish until the last message is counted and a
+// frame has been drawn after it, and messages lost. Prints a line per case and page, then a
+// summary per engine.
+// Usage: node benches/js/burst.mjs BROKER_WS_URL BROKER_TCP_PORT OURS_DIR PEER_DIR
+import mqtt from 'mqtt';
+import { Browser, ENGINES, serve, sleep } from './webdriver.mjs';
+
+const [wsUrl, tcpPort, oursDir, peerDir] = process.argv.slice(2);
+const CASES = (process.env.BURST_CASES ?? '20000x10,20000x1000,100000x10,100000x1000')
+  .split(',').map((c) => c.split('x').map(Number)).map(([n, topics]) => ({ n, topics }));
+
+const PAGES = {
+  feedboard: {
+    dir: oursDir,
+    path: '/',
+    ready: "return document.querySelector('#connection-status')?.textContent === 'Connected' ? true : null",
+    received: "Number(document.querySelector('#log-total')?.textContent ?? 0)",
+  },
+  'MQTT.js + uPlot': {
+    dir: peerDir,
+    path: `/peer.html?broker=${encodeURIComponent(wsUrl)}&topic=${encodeURIComponent('burst/#')}`,
+    ready: "return document.querySelector('#status')?.textContent === 'Connected' ? true : null",
+    received: 'window.peerReceived',
+  },
+};
+
+const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
+
+/** Publishes `n` numbered messages over `topics` topics under `prefix` as fast as it can. */
+async function burst(prefix, n, topics) {
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${tcpPort}`, { clientId: `burst-${Date.now()}` });
+  for (let i = 0; i < n; i++) client.publish(`${prefix}/t${i % topics}`, String(i), { qos: 0 });
+  await client.endAsync();
+}
+
+async function measure(name, engine, run, { n, topics }) {
+  const page = PAGES[name];
+  const server = await serve(page.dir);
+  const browser = await Browser.start({ width: 1400, height: 1000, engine });
+  try {
+    await browser.open(server.url + page.path);
+    await browser.waitFor(page.ready, 30);
+    // The probes: long tasks, a 10 ms timer's lateness, and the first frame after all arrived.
+    await browser.run(`
+      const target = arguments[0];
+      window.__long = [];
+      window.__longSupported = (PerformanceObserver.supportedEntryTypes || []).includes('longtask');
+      if (window.__longSupported) new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push([e.startTime, e.duration]); })
+        .observe({ type: 'longtask' });
+      window.__lag = [];
+      let last = performance.now();
+      setInterval(() => { const now = performance.now(); window.__lag.push([now, Math.max(0, now - last - 10)]); last = now; }, 10);
+      window.__done = null;
+      (function frame() {
+        if (window.__done === null && (${page.received}) >= target) window.__done = performance.now();
+        requestAnimationFrame(frame);
+      })();`, n);
+    await sleep(500);
+    const start = await browser.run('return performance.now()');
+    const prefix = `burst/${run}/${engine}/${name === 'feedboard' ? 'ours' : 'peer'}-${n}x${topics}`;
+    await burst(prefix, n, topics);
+    // Until everything arrived, or the count stops growing for 5 s.
+    let received = 0;
+    let still = 0;
+    for (let i = 0; i < 600 && still < 25; i++) {
+      await sleep(200);
+      const [count, done] = await browser.run(`return [${page.received}, window.__done]`);
+      if (done !== null) break;
+      still = count === received ? still + 1 : 0;
+      received = count;
+    }
+    const result = await browser.run(`
+      const start = arguments[0];
+      const end = window.__done ?? performance.now();
+      const long = window.__long.filter(([s]) => s >= start && s <= end).map(([, d]) => d);
+      const lag = window.__lag.filter(([t]) => t >= start && t <= end).map(([, l]) => l).sort((a, b) => a - b);
+      return { done: window.__done, received: ${page.received}, long, longSupported: window.__longSupported, lag };`, start);
+    const long = result.long;
+    return {
+      received: result.received,
+      lost: n - result.received,
+      onScreenMs: result.done === null ? NaN : result.done - start,
+      longTasks: result.longSupported ? long.length : NaN,
+      longTotal: long.reduce((a, b) => a + b, 0),
+      longest: long.reduce((a, b) => Math.max(a, b), 0),
+      lagP95: percentile(result.lag, 0.95),
+      lagMax: result.lag.at(-1) ?? NaN,
+    };
+  } finally {
+    await browser.quit();
+    server.stop();
+  }
+}
+
+const run = Date.now().toString(36);
+const fmt = (x, digits = 0) => (Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
+for (const engine of ENGINES) {
+  const summary = [];
+  for (const c of CASES) {
+    const row = {};
+    for (const name of Object.keys(PAGES)) {
+      const r = await measure(name, engine, run, c);
+      row[name] = r;
+      const long = Number.isNaN(r.longTasks) ? 'long tasks n/a' : `${r.longTasks} long tasks (${fmt(r.longTotal)} ms, longest ${fmt(r.longest)} ms)`;
+      console.log(`  ${engine.padEnd(8)} ${String(c.n).padStart(6)} msgs × ${String(c.topics).padStart(4)} topics  ${name.padEnd(15)} last on screen after ${fmt(r.onScreenMs)} ms, lost ${r.lost}, ${long}, event-loop lag p95 ${fmt(r.lagP95, 1)} ms max ${fmt(r.lagMax)} ms`);
+    }
+    const ours = row.feedboard;
+    const peer = row['MQTT.js + uPlot'];
+    summary.push(`${c.n}×${c.topics}: on screen ${fmt(ours.onScreenMs)} vs ${fmt(peer.onScreenMs)} ms (${fmt(ours.onScreenMs / peer.onScreenMs, 2)}), lag p95 ${fmt(ours.lagP95, 1)} vs ${fmt(peer.lagP95, 1)} ms, longest task ${fmt(ours.longest)} vs ${fmt(peer.longest)} ms, lost ${ours.lost} vs ${peer.lost}`);
+  }
+  console.log(`burst (${engine}): ${summary.join('; ')}`);
+}
