@@ -36,12 +36,16 @@ wait_for_port() {
   return 1
 }
 
-# start_broker TCP_PORT WS_PORT NAME: runs mosquitto in the background with dev/mosquitto.conf.
+# start_broker TCP_PORT WS_PORT NAME [CONFIG_LINE...]: runs mosquitto in the background with
+# dev/mosquitto.conf, plus the given configuration lines.
 start_broker() {
   local tcp=$1 ws=$2 name=$3
+  shift 3
   mkdir -p "$RUN_DIR"
   local conf="$RUN_DIR/$name.conf"
   sed -e "s/@TCP_PORT@/$tcp/" -e "s/@WS_PORT@/$ws/" "$FEEDBOARD_ROOT/dev/mosquitto.conf" > "$conf"
+  # Further arguments are extra configuration lines (global options).
+  [ $# -eq 0 ] || printf '%s\n' "$@" >> "$conf"
   mosquitto -c "$conf" > "$RUN_DIR/$name.log" 2>&1 &
   local pid=$!
   echo "$pid" > "$RUN_DIR/$name.pid"

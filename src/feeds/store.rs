@@ -5,8 +5,15 @@ use crate::service::feed_ref::FeedRef;
 use crate::service::incoming::FeedUpdate;
 use std::collections::HashMap;
 
-/// Default number of feeds kept; past it, the feed that updated longest ago makes room.
-pub const DEFAULT_MAX_FEEDS: usize = 500;
+/// Default number of feeds kept; past it, the feed that updated longest ago makes room if it
+/// has been quiet for [`QUIET_BEFORE_EVICTION_MS`].
+pub const DEFAULT_MAX_FEEDS: usize = 2000;
+
+/// A full store lets a feed go for a new one only once it has been quiet this long. Without it,
+/// more active topics than the limit (a `#` on a busy broker, a burst over thousands of topics)
+/// would evict each other on every message: no feed kept its history, and the feeds table
+/// rebuilt itself all the time.
+pub const QUIET_BEFORE_EVICTION_MS: f64 = 60_000.0;
 
 /// How much the store keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +48,7 @@ pub struct FeedStore {
     limits: StoreLimits,
     revision: u64,
     feeds_dropped: u64,
+    updates_refused: u64,
 }
 
 impl FeedStore {
@@ -60,7 +68,10 @@ impl FeedStore {
         self.revision += 1;
         let revision = self.revision;
         if !self.entries.contains_key(&update.feed) {
-            self.make_room();
+            if !self.make_room(at_ms) {
+                self.updates_refused += 1;
+                return;
+            }
             self.order.push(update.feed.clone());
         }
         let capacity = self.limits.points_per_feed;
@@ -75,24 +86,27 @@ impl FeedStore {
         entry.revision = revision;
     }
 
-    /// Drops the feed updated longest ago when the store is full.
-    fn make_room(&mut self) {
+    /// Makes room for a new feed arriving at `at_ms`: always while the store is not full;
+    /// when it is, by dropping the feed updated longest ago if that one has been quiet long
+    /// enough. `false`: no room (every kept feed is active), the new feed is not kept.
+    fn make_room(&mut self, at_ms: f64) -> bool {
         if self.entries.len() < self.limits.max_feeds {
-            return;
+            return true;
         }
+        let at = |entry: &Entry| entry.series.latest().map_or(f64::MIN, |l| l.at_ms);
         let stalest = self
             .entries
             .iter()
-            .min_by(|a, b| {
-                let at = |entry: &Entry| entry.series.latest().map_or(f64::MIN, |l| l.at_ms);
-                at(a.1).total_cmp(&at(b.1))
-            })
+            .min_by(|a, b| at(a.1).total_cmp(&at(b.1)))
+            .filter(|(_, entry)| at_ms - at(entry) >= QUIET_BEFORE_EVICTION_MS)
             .map(|(feed, _)| feed.clone());
-        if let Some(feed) = stalest {
-            self.entries.remove(&feed);
-            self.order.retain(|kept| *kept != feed);
-            self.feeds_dropped += 1;
-        }
+        let Some(feed) = stalest else {
+            return false;
+        };
+        self.entries.remove(&feed);
+        self.order.retain(|kept| *kept != feed);
+        self.feeds_dropped += 1;
+        true
     }
 
     /// The series of `feed`.
@@ -138,6 +152,12 @@ impl FeedStore {
     /// Feeds dropped to stay within the limit.
     pub fn feeds_dropped(&self) -> u64 {
         self.feeds_dropped
+    }
+
+    /// Updates of new feeds not kept because the store was full of active feeds (they are
+    /// still in the message log).
+    pub fn updates_refused(&self) -> u64 {
+        self.updates_refused
     }
 
     /// The limits.
@@ -195,14 +215,36 @@ mod tests {
             points_per_feed: 10,
             max_feeds: 2,
         });
-        store.record(&update("old", 1.0), 1.0);
-        store.record(&update("busy", 1.0), 2.0);
-        store.record(&update("old", 1.0), 3.0);
-        store.record(&update("busy", 1.0), 4.0);
-        store.record(&update("new", 1.0), 5.0);
+        let s = 1000.0;
+        store.record(&update("old", 1.0), 1.0 * s);
+        store.record(&update("busy", 1.0), 2.0 * s);
+        store.record(&update("old", 1.0), 3.0 * s);
+        store.record(&update("busy", 1.0), 62.0 * s);
+        // "old" has been quiet for 59 s only: the newcomer is not kept.
+        store.record(&update("new", 1.0), 62.0 * s);
+        assert_eq!((store.feeds_dropped(), store.updates_refused()), (0, 1));
+        store.record(&update("new", 2.0), 63.0 * s);
         let kept: Vec<String> = store.feeds().map(|(feed, _)| feed.to_string()).collect();
         assert_eq!(kept, vec!["busy", "new"]);
         assert_eq!(store.feeds_dropped(), 1);
+    }
+
+    #[test]
+    fn more_active_feeds_than_the_limit_do_not_evict_each_other() {
+        let mut store = FeedStore::new(StoreLimits {
+            points_per_feed: 10,
+            max_feeds: 3,
+        });
+        // Round-robin over six topics, one update a millisecond: the first three are kept
+        // with every update of theirs, the other three are refused, nothing churns.
+        for i in 0..600 {
+            store.record(&update(&format!("t{}", i % 6), 1.0), f64::from(i));
+        }
+        let kept: Vec<String> = store.feeds().map(|(feed, _)| feed.to_string()).collect();
+        assert_eq!(kept, vec!["t0", "t1", "t2"]);
+        assert_eq!(store.feeds_dropped(), 0);
+        assert_eq!(store.updates_refused(), 300);
+        assert_eq!(store.total_updates(), 300);
     }
 
     #[test]

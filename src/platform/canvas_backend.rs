@@ -9,7 +9,18 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
 use plotters_canvas::CanvasBackend;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::JsCast;
+
+/// Text widths measured so far, by font and text, shared by every chart: tick labels repeat
+/// from frame to frame, and setting a font and measuring cost a call into the browser each.
+/// Emptied when it grows past [`MEASURED_MOST`] (labels of times move on).
+const MEASURED_MOST: usize = 2048;
+
+thread_local! {
+    static MEASURED: RefCell<HashMap<(String, String), f64>> = RefCell::new(HashMap::new());
+}
 
 /// A plotters backend drawing on a `<canvas>`.
 pub struct ChartCanvasBackend {
@@ -121,17 +132,30 @@ impl DrawingBackend for ChartCanvasBackend {
         style: &S,
     ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
         // The same font string plotters-canvas draws with.
-        self.context.set_font(&format!(
+        let font = format!(
             "{} {}px {}",
             style.style().as_str(),
             style.size(),
             style.family().as_str()
-        ));
-        let width = self
-            .context
-            .measure_text(text)
-            .map(|metrics| metrics.width())
-            .unwrap_or(style.size() * 0.6 * text.chars().count() as f64);
+        );
+        let key = (font, text.to_owned());
+        let known = MEASURED.with(|measured| measured.borrow().get(&key).copied());
+        let width = known.unwrap_or_else(|| {
+            self.context.set_font(&key.0);
+            let width = self
+                .context
+                .measure_text(text)
+                .map(|metrics| metrics.width())
+                .unwrap_or(style.size() * 0.6 * text.chars().count() as f64);
+            MEASURED.with(|measured| {
+                let mut measured = measured.borrow_mut();
+                if measured.len() >= MEASURED_MOST {
+                    measured.clear();
+                }
+                measured.insert(key, width);
+            });
+            width
+        });
         Ok((
             width.ceil().max(0.0) as u32,
             style.size().ceil().max(0.0) as u32,

@@ -17,17 +17,36 @@ use leptos::prelude::*;
 /// Longest value shown in the table.
 const VALUE_CHARS: usize = 60;
 
+/// Rows shown at first, and added by "Show more". A row per feed for thousands of topics would
+/// cost every frame of a burst (each row follows the store) and help nobody read.
+const ROWS_PER_PAGE: usize = 100;
+
 /// The feeds table.
 #[component]
 pub fn FeedsPanel() -> impl IntoView {
     let feeds = expect_context::<FeedsHandle>();
     let store = feeds.store();
     let problem = RwSignal::new(None::<String>);
+    let rows = RwSignal::new(ROWS_PER_PAGE);
     let listed = Memo::new(move |_| {
-        store.with(|s| s.feeds().map(|(feed, _)| feed.clone()).collect::<Vec<_>>())
+        let shown = rows.get();
+        store.with(|s| {
+            s.feeds()
+                .take(shown)
+                .map(|(feed, _)| feed.clone())
+                .collect::<Vec<_>>()
+        })
     });
-    let totals =
-        Memo::new(move |_| store.with(|s| (s.len(), s.total_updates(), s.feeds_dropped())));
+    let totals = Memo::new(move |_| {
+        store.with(|s| {
+            (
+                s.len(),
+                s.total_updates(),
+                s.feeds_dropped(),
+                (s.updates_refused(), s.limits().max_feeds),
+            )
+        })
+    });
 
     view! {
         <section class="panel" aria-labelledby="feeds-heading">
@@ -39,6 +58,7 @@ pub fn FeedsPanel() -> impl IntoView {
                     <span id="update-count">{move || totals.get().1}</span>
                     " updates"
                     {move || (totals.get().2 > 0).then(|| format!(" · {} quiet feeds dropped to stay within the limit", totals.get().2))}
+                    {move || { let (refused, most) = totals.get().3; (refused > 0).then(|| format!(" · {refused} updates of further feeds not kept: {most} feeds is the most a page keeps (they are in the message log)")) }}
                 </span>
             </div>
             <div class="table-scroll">
@@ -61,6 +81,15 @@ pub fn FeedsPanel() -> impl IntoView {
                 </table>
                 <Show when=move || listed.with(Vec::is_empty)>
                     <p class="empty">"No feeds yet."</p>
+                </Show>
+                <Show when=move || { listed.with(Vec::len) < totals.get().0 }>
+                    <p class="hint">
+                        {move || format!("The first {} of {} feeds are listed. ", listed.with(Vec::len), totals.get().0)}
+                        <button type="button" class="link-button" id="feeds-show-more"
+                            on:click=move |_| rows.update(|n| *n += ROWS_PER_PAGE)>
+                            {format!("Show {ROWS_PER_PAGE} more")}
+                        </button>
+                    </p>
                 </Show>
             </div>
             {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
