@@ -231,7 +231,7 @@ async fn a_fast_stream_redraws_the_chart_at_most_once_per_frame() {
         redraws <= u64::from(frames_seen) + 1,
         "{redraws} redraws in {frames_seen} animation frames"
     );
-    // The log follows the stream four times a second, not every frame: moving its 200 rows
+    // The log follows the stream four times a second, not every frame: moving its rows
     // every frame took most of the frame.
     assert!(
         (4..=10).contains(&log_refreshes),

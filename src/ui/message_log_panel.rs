@@ -13,8 +13,9 @@ use crate::platform::local_zone::BrowserZone;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
-/// Messages listed at most (the log keeps more; the filter reaches all of them).
-const LISTED: usize = 200;
+/// Messages listed at most (the log keeps more; the filter and the export reach all of them).
+/// Under a stream every refresh replaces every listed row: 200 rows made a long task of it.
+const LISTED: usize = 50;
 /// Payload bytes shown per message.
 const SHOWN_BYTES: usize = 4096;
 

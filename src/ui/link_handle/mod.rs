@@ -25,6 +25,7 @@ use crate::transport::broker_url::check_broker_url;
 use crate::transport::client::LinkDriver;
 use leptos::prelude::*;
 use std::rc::Rc;
+use std::time::Duration;
 
 /// Called with a filter the broker or service refused (the profile stops renewing it).
 pub type RefusalHook = Rc<dyn Fn(&str)>;
@@ -58,6 +59,12 @@ pub struct LinkHandle {
     plumbing: Plumbing,
 }
 
+/// Events applied between two looks at the clock.
+const EVENTS_PER_SLICE: usize = 256;
+
+/// Received data applied in one frame at most, before the rest waits for the next frame.
+const FRAME_BUDGET: Duration = Duration::from_millis(8);
+
 impl LinkHandle {
     /// A handle with no connection yet; received messages go to `feeds`, applied as the first
     /// step of each of `frames`.
@@ -81,9 +88,27 @@ impl LinkHandle {
         };
         let inbox = handle.plumbing.inbox;
         frames.add_step(move || {
-            // `try_`: a frame scheduled just before the page (or a test's app) unmounted.
-            if let Some(events) = inbox.try_update_value(std::mem::take) {
-                handle.apply(events);
+            // A backlog (a burst, a persistent session flushing its queue) is applied in slices
+            // of a few milliseconds, a frame each, in arrival order: the page keeps drawing and
+            // answering, and the newest value of every feed lands a few frames later at most.
+            let started = now();
+            loop {
+                // `try_`: a frame scheduled just before the page (or a test's app) unmounted.
+                let Some(slice) = inbox.try_update_value(|inbox| {
+                    let take = inbox.len().min(EVENTS_PER_SLICE);
+                    inbox.drain(..take).collect::<Vec<_>>()
+                }) else {
+                    return;
+                };
+                if slice.is_empty() {
+                    return;
+                }
+                handle.apply(slice);
+                let left = inbox.try_with_value(Vec::len).unwrap_or(0);
+                if left > 0 && now().saturating_since(started) >= FRAME_BUDGET {
+                    frames.request();
+                    return;
+                }
             }
         });
         handle
