@@ -112,5 +112,5 @@ for (const engine of ENGINES) {
     const peer = row['MQTT.js + uPlot'];
     summary.push(`${c.n}×${c.topics}: on screen ${fmt(ours.onScreenMs)} vs ${fmt(peer.onScreenMs)} ms (${fmt(ours.onScreenMs / peer.onScreenMs, 2)}), lag p95 ${fmt(ours.lagP95, 1)} vs ${fmt(peer.lagP95, 1)} ms, longest task ${fmt(ours.longest)} vs ${fmt(peer.longest)} ms, lost ${ours.lost} vs ${peer.lost}`);
   }
-  console.log(`burst (${engine}): ${summary.join('; ')}`);
+  console.log(`burst (${engine}, ${process.env.BURST_BROKER ?? 'mosquitto'}): ${summary.join('; ')}`);
 }
