@@ -33,6 +33,41 @@ impl Default for StoreLimits {
     }
 }
 
+/// What the feeds table says about the store as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreSummary {
+    /// Feeds kept.
+    pub feeds: usize,
+    /// Updates recorded across them.
+    pub updates: u64,
+    /// Quiet feeds dropped for new ones.
+    pub dropped: u64,
+    /// Updates of new feeds not kept while the store was full of active feeds.
+    pub refused: u64,
+    /// The most feeds kept.
+    pub max_feeds: usize,
+}
+
+impl StoreSummary {
+    /// What the limit did, in words (for after the counts), if anything.
+    pub fn limit_note(&self) -> Option<String> {
+        let mut notes = Vec::new();
+        if self.dropped > 0 {
+            notes.push(format!(
+                "{} quiet feeds dropped to stay within the limit",
+                self.dropped
+            ));
+        }
+        if self.refused > 0 {
+            notes.push(format!(
+                "{} updates of further feeds not kept: {} feeds is the most a page keeps (they are in the message log)",
+                self.refused, self.max_feeds
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join(" · "))
+    }
+}
+
 /// One feed with the store revision of its last change.
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
@@ -49,6 +84,10 @@ pub struct FeedStore {
     revision: u64,
     feeds_dropped: u64,
     updates_refused: u64,
+    /// While full of active feeds: no feed can have been quiet long enough before this time
+    /// (the stalest one's last update + the quiet time), so a newcomer is refused without
+    /// looking through every feed again.
+    no_room_until_ms: f64,
 }
 
 impl FeedStore {
@@ -93,16 +132,23 @@ impl FeedStore {
         if self.entries.len() < self.limits.max_feeds {
             return true;
         }
+        if at_ms < self.no_room_until_ms {
+            return false;
+        }
         let at = |entry: &Entry| entry.series.latest().map_or(f64::MIN, |l| l.at_ms);
-        let stalest = self
+        let Some((feed, quiet_since)) = self
             .entries
             .iter()
-            .min_by(|a, b| at(a.1).total_cmp(&at(b.1)))
-            .filter(|(_, entry)| at_ms - at(entry) >= QUIET_BEFORE_EVICTION_MS)
-            .map(|(feed, _)| feed.clone());
-        let Some(feed) = stalest else {
-            return false;
+            .map(|(feed, entry)| (feed, at(entry)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            return true;
         };
+        if at_ms - quiet_since < QUIET_BEFORE_EVICTION_MS {
+            self.no_room_until_ms = quiet_since + QUIET_BEFORE_EVICTION_MS;
+            return false;
+        }
+        let feed = feed.clone();
         self.entries.remove(&feed);
         self.order.retain(|kept| *kept != feed);
         self.feeds_dropped += 1;
@@ -149,6 +195,17 @@ impl FeedStore {
             .sum()
     }
 
+    /// The counts the feeds table shows.
+    pub fn summary(&self) -> StoreSummary {
+        StoreSummary {
+            feeds: self.len(),
+            updates: self.total_updates(),
+            dropped: self.feeds_dropped,
+            refused: self.updates_refused,
+            max_feeds: self.limits.max_feeds,
+        }
+    }
+
     /// Feeds dropped to stay within the limit.
     pub fn feeds_dropped(&self) -> u64 {
         self.feeds_dropped
@@ -177,6 +234,7 @@ impl FeedStore {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.order.clear();
+        self.no_room_until_ms = 0.0;
         self.revision += 1;
     }
 }
@@ -245,6 +303,10 @@ mod tests {
         assert_eq!(store.feeds_dropped(), 0);
         assert_eq!(store.updates_refused(), 300);
         assert_eq!(store.total_updates(), 300);
+        assert_eq!(
+            store.summary().limit_note().as_deref(),
+            Some("300 updates of further feeds not kept: 3 feeds is the most a page keeps (they are in the message log)")
+        );
     }
 
     #[test]

@@ -15,11 +15,12 @@ use wasm_bindgen::JsCast;
 
 /// Text widths measured so far, by font and text, shared by every chart: tick labels repeat
 /// from frame to frame, and setting a font and measuring cost a call into the browser each.
-/// Emptied when it grows past [`MEASURED_MOST`] (labels of times move on).
+/// A font's widths are emptied when they grow past [`MEASURED_MOST`] (labels of times move on).
 const MEASURED_MOST: usize = 2048;
 
 thread_local! {
-    static MEASURED: RefCell<HashMap<(String, String), f64>> = RefCell::new(HashMap::new());
+    /// Font → text → width: a hit is found without copying the text.
+    static MEASURED: RefCell<HashMap<String, HashMap<String, f64>>> = RefCell::new(HashMap::new());
 }
 
 /// A plotters backend drawing on a `<canvas>`.
@@ -138,10 +139,15 @@ impl DrawingBackend for ChartCanvasBackend {
             style.size(),
             style.family().as_str()
         );
-        let key = (font, text.to_owned());
-        let known = MEASURED.with(|measured| measured.borrow().get(&key).copied());
+        let known = MEASURED.with(|measured| {
+            measured
+                .borrow()
+                .get(&font)
+                .and_then(|widths| widths.get(text))
+                .copied()
+        });
         let width = known.unwrap_or_else(|| {
-            self.context.set_font(&key.0);
+            self.context.set_font(&font);
             let width = self
                 .context
                 .measure_text(text)
@@ -149,10 +155,11 @@ impl DrawingBackend for ChartCanvasBackend {
                 .unwrap_or(style.size() * 0.6 * text.chars().count() as f64);
             MEASURED.with(|measured| {
                 let mut measured = measured.borrow_mut();
-                if measured.len() >= MEASURED_MOST {
-                    measured.clear();
+                let widths = measured.entry(font).or_default();
+                if widths.len() >= MEASURED_MOST {
+                    widths.clear();
                 }
-                measured.insert(key, width);
+                widths.insert(text.to_owned(), width);
             });
             width
         });

@@ -3,9 +3,9 @@
 //! [`BrokerSocket`] owns its event-handler closures and removes them when dropped (wasm-bindgen
 //! defers freeing a closure that is still running, so dropping from inside a handler is safe).
 
+use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
@@ -44,7 +44,7 @@ pub struct BrokerSocket {
 }
 
 /// How long after an error a close may still come before it is made up.
-const CLOSE_AFTER_ERROR: Duration = Duration::from_millis(200);
+const CLOSE_AFTER_ERROR_MS: u32 = 200;
 
 impl BrokerSocket {
     /// Starts connecting to `url`. The browser's error text is returned if it refuses at once.
@@ -93,16 +93,15 @@ impl BrokerSocket {
             let closed = closed.clone();
             Closure::<dyn FnMut(Event)>::new(move |_| {
                 let (handler, closed) = (handler.clone(), closed.clone());
-                leptos::prelude::set_timeout(
-                    move || {
-                        if !closed.replace(true) {
-                            // 1006: closed abnormally, what a close after an error carries.
-                            let reason = String::new();
-                            dispatch(&handler, SocketEvent::Closed { code: 1006, reason });
-                        }
-                    },
-                    CLOSE_AFTER_ERROR,
-                );
+                Timeout::new(CLOSE_AFTER_ERROR_MS, move || {
+                    if !closed.replace(true) {
+                        // 1006: closed abnormally, what a close after an error carries.
+                        let reason = String::new();
+                        dispatch(&handler, SocketEvent::Closed { code: 1006, reason });
+                    }
+                })
+                // Runs once by itself; a dropped socket has set `closed`, so it does nothing.
+                .forget();
             })
         };
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));

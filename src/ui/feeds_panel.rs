@@ -8,6 +8,7 @@ use super::page_clock::PageClock;
 use crate::chart::time_axis::age_text;
 use crate::dashboard::card::CardKind;
 use crate::feeds::payload_text::shorten;
+use crate::feeds::store::FeedStore;
 use crate::platform::local_zone::BrowserZone;
 use crate::service::feed_ref::FeedRef;
 use crate::ui::profiles_handle::ProfilesHandle;
@@ -37,28 +38,18 @@ pub fn FeedsPanel() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let totals = Memo::new(move |_| {
-        store.with(|s| {
-            (
-                s.len(),
-                s.total_updates(),
-                s.feeds_dropped(),
-                (s.updates_refused(), s.limits().max_feeds),
-            )
-        })
-    });
+    let totals = Memo::new(move |_| store.with(FeedStore::summary));
 
     view! {
         <section class="panel" aria-labelledby="feeds-heading">
             <div class="panel-title">
                 <h2 id="feeds-heading">"Feeds"</h2>
                 <span class="counter">
-                    <span id="feed-count">{move || totals.get().0}</span>
+                    <span id="feed-count">{move || totals.get().feeds}</span>
                     " feeds · "
-                    <span id="update-count">{move || totals.get().1}</span>
+                    <span id="update-count">{move || totals.get().updates}</span>
                     " updates"
-                    {move || (totals.get().2 > 0).then(|| format!(" · {} quiet feeds dropped to stay within the limit", totals.get().2))}
-                    {move || { let (refused, most) = totals.get().3; (refused > 0).then(|| format!(" · {refused} updates of further feeds not kept: {most} feeds is the most a page keeps (they are in the message log)")) }}
+                    {move || totals.get().limit_note().map(|note| format!(" · {note}"))}
                 </span>
             </div>
             <div class="table-scroll">
@@ -82,9 +73,9 @@ pub fn FeedsPanel() -> impl IntoView {
                 <Show when=move || listed.with(Vec::is_empty)>
                     <p class="empty">"No feeds yet."</p>
                 </Show>
-                <Show when=move || { listed.with(Vec::len) < totals.get().0 }>
+                <Show when=move || { listed.with(Vec::len) < totals.get().feeds }>
                     <p class="hint">
-                        {move || format!("The first {} of {} feeds are listed. ", listed.with(Vec::len), totals.get().0)}
+                        {move || format!("The first {} of {} feeds are listed. ", listed.with(Vec::len), totals.get().feeds)}
                         <button type="button" class="link-button" id="feeds-show-more"
                             on:click=move |_| rows.update(|n| *n += ROWS_PER_PAGE)>
                             {format!("Show {ROWS_PER_PAGE} more")}

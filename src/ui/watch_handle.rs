@@ -78,13 +78,14 @@ impl WatchHandle {
             problem: RwSignal::new(None),
         };
         let store = feeds.store();
+        // Every update, in the frame its message is applied; the passing of time (silences,
+        // hold times) on the page clock's tick below, not every frame.
         frames.add_step(move || {
             handle.plan.with_untracked(|plan| {
                 store.with_untracked(|store| {
-                    handle.watcher.update_value(|watcher| {
-                        watcher.catch_up(plan, store);
-                        watcher.handle_timeout(plan, wall_clock_millis());
-                    });
+                    handle
+                        .watcher
+                        .update_value(|watcher| watcher.catch_up(plan, store));
                 });
             });
             handle.take_events();
@@ -123,6 +124,14 @@ impl WatchHandle {
         if !changed {
             return;
         }
+        self.refresh_marks();
+        for alert in fired {
+            self.announce(&alert);
+        }
+    }
+
+    /// The marks signal, read again from the watcher (which owns them).
+    fn refresh_marks(&self) {
         self.marks.set(self.watcher.with_value(|watcher| {
             WatchMarks {
                 silent: watcher
@@ -132,9 +141,6 @@ impl WatchHandle {
                 history: watcher.history().cloned().collect(),
             }
         }));
-        for alert in fired {
-            self.announce(&alert);
-        }
     }
 
     fn announce(&self, alert: &Alert) {
@@ -212,7 +218,6 @@ impl WatchHandle {
     /// Forgets the alerts that have cleared.
     pub fn forget_cleared(&self) {
         self.watcher.update_value(Watcher::forget_cleared);
-        self.marks
-            .update(|marks| marks.history.retain(|a| a.cleared_ms.is_none()));
+        self.refresh_marks();
     }
 }

@@ -16,6 +16,8 @@ pub struct IntervalLearner {
     gaps: Vec<f64>,
     next: usize,
     last_ms: Option<f64>,
+    /// The interval the gaps give, worked out once per update (it is read far more often).
+    learned_ms: Option<f64>,
 }
 
 impl IntervalLearner {
@@ -29,6 +31,7 @@ impl IntervalLearner {
                 self.gaps[self.next] = gap;
             }
             self.next = (self.next + 1) % GAPS_KEPT;
+            self.learned_ms = upper_median(&self.gaps);
         }
         self.last_ms = Some(self.last_ms.map_or(at_ms, |last| last.max(at_ms)));
     }
@@ -41,13 +44,19 @@ impl IntervalLearner {
     /// The usual interval: the upper median of the recent gaps (a retained value and a fresh
     /// one arriving together must not make a slow feed look fast). `None` before two gaps.
     pub fn learned_ms(&self) -> Option<f64> {
-        if self.gaps.len() < 2 {
-            return None;
-        }
-        let mut sorted = self.gaps.clone();
-        sorted.sort_by(f64::total_cmp);
-        sorted.get(sorted.len() / 2).copied()
+        self.learned_ms
     }
+}
+
+fn upper_median(gaps: &[f64]) -> Option<f64> {
+    if gaps.len() < 2 {
+        return None;
+    }
+    let mut sorted = [0.0; GAPS_KEPT];
+    let sorted = &mut sorted[..gaps.len()];
+    sorted.copy_from_slice(gaps);
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied()
 }
 
 /// The usual interval and the quiet time after which the feed counts as silent: the user's

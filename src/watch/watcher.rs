@@ -41,6 +41,8 @@ impl Silence {
 pub struct Alert {
     /// Unique within the page's life.
     pub id: u64,
+    /// The key of the rule that fired ([`Rule::key`]), to find its alert from the rule.
+    pub rule_key: String,
     /// The rule, in words ("temp above 30").
     pub rule: String,
     /// The feed it watches.
@@ -98,6 +100,7 @@ pub struct Watcher {
     rules: HashMap<String, Phase>,
     listening_since: Option<f64>,
     store_revision: u64,
+    store_dropped: u64,
     history: VecDeque<Alert>,
     next_alert: u64,
     events: VecDeque<WatchEvent>,
@@ -135,6 +138,7 @@ impl Watcher {
         if store.revision() < self.store_revision {
             // A fresh store (another connection): what was learned belongs to the old one.
             self.feeds.clear();
+            self.store_dropped = 0;
         }
         self.store_revision = store.revision();
         for (feed, series) in store.feeds() {
@@ -156,7 +160,11 @@ impl Watcher {
                 watch.seen = count;
             }
         }
-        self.feeds.retain(|feed, _| store.get(feed).is_some());
+        // Feeds the store let go are forgotten here too (looked for only when it let some go).
+        if store.feeds_dropped() != self.store_dropped {
+            self.store_dropped = store.feeds_dropped();
+            self.feeds.retain(|feed, _| store.get(feed).is_some());
+        }
     }
 
     /// One update of `feed` at `at_ms` (`None`: a value no longer known, only its time).
@@ -209,7 +217,7 @@ impl Watcher {
                         };
                         if at_ms - since_ms >= rule.hold_s * 1000.0 {
                             Phase::Firing {
-                                alert: self.fire(rule, value, at_ms),
+                                alert: self.fire(key, rule, value, at_ms),
                             }
                         } else {
                             Phase::Pending { since_ms }
@@ -219,7 +227,7 @@ impl Watcher {
                     None => phase,
                 },
             };
-            self.rules.insert(key.to_owned(), next);
+            self.set_phase(key, next);
         }
     }
 
@@ -278,8 +286,8 @@ impl Watcher {
                     Condition::SilentFor(_) => None,
                     _ => self.feeds.get(&rule.feed).and_then(|w| w.latest.clone()),
                 };
-                let alert = self.fire(rule, latest.as_ref(), now_ms);
-                self.rules.insert(key.to_owned(), Phase::Firing { alert });
+                let alert = self.fire(key, rule, latest.as_ref(), now_ms);
+                self.set_phase(key, Phase::Firing { alert });
             }
         }
         let gone: Vec<String> = self
@@ -357,7 +365,19 @@ impl Watcher {
         self.rules.get(key).copied().unwrap_or(Phase::Clear)
     }
 
-    fn fire(&mut self, rule: &Rule, value: Option<&Value>, at_ms: f64) -> u64 {
+    /// Without allocating on the hot path: a key is copied only the first time its rule leaves
+    /// `Clear`.
+    fn set_phase(&mut self, key: &str, phase: Phase) {
+        match self.rules.get_mut(key) {
+            Some(kept) => *kept = phase,
+            None if phase != Phase::Clear => {
+                self.rules.insert(key.to_owned(), phase);
+            }
+            None => {}
+        }
+    }
+
+    fn fire(&mut self, key: &str, rule: &Rule, value: Option<&Value>, at_ms: f64) -> u64 {
         self.next_alert += 1;
         let id = self.next_alert;
         if self.history.len() >= HISTORY_LIMIT {
@@ -373,6 +393,7 @@ impl Watcher {
         }
         self.history.push_back(Alert {
             id,
+            rule_key: key.to_owned(),
             rule: rule.describe(),
             feed: rule.feed.clone(),
             value: value.map(ToString::to_string),

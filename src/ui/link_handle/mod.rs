@@ -24,6 +24,7 @@ use crate::time::Instant;
 use crate::transport::broker_url::check_broker_url;
 use crate::transport::client::LinkDriver;
 use leptos::prelude::*;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -37,7 +38,8 @@ struct Plumbing {
     driver: StoredValue<Option<LinkDriver>, LocalStorage>,
     storage: StoredValue<Option<LinkStorage>, LocalStorage>,
     /// Events waiting for the next frame.
-    inbox: StoredValue<Vec<LinkEvent>, LocalStorage>,
+    /// Events waiting for the next frame, oldest first (taken from the front in slices).
+    inbox: StoredValue<VecDeque<LinkEvent>, LocalStorage>,
     frames: FrameLoop,
     on_refused: StoredValue<Option<RefusalHook>, LocalStorage>,
     tab_id: StoredValue<String>,
@@ -79,7 +81,7 @@ impl LinkHandle {
             plumbing: Plumbing {
                 driver: StoredValue::new_local(None),
                 storage: StoredValue::new_local(None),
-                inbox: StoredValue::new_local(Vec::new()),
+                inbox: StoredValue::new_local(VecDeque::new()),
                 frames,
                 on_refused: StoredValue::new_local(None),
                 tab_id: StoredValue::new(random_id("")),
@@ -104,7 +106,7 @@ impl LinkHandle {
                     return;
                 }
                 handle.apply(slice);
-                let left = inbox.try_with_value(Vec::len).unwrap_or(0);
+                let left = inbox.try_with_value(VecDeque::len).unwrap_or(0);
                 if left > 0 && now().saturating_since(started) >= FRAME_BUDGET {
                     frames.request();
                     return;
