@@ -28,13 +28,16 @@
     fail((reason && reason.message) || String(reason || "loading the app failed"));
   });
   // Not every engine reports a failed module script as an error event (WebKit does not), so
-  // the loading itself is watched: the fetch of the app's .wasm file, and its compiling.
+  // the loading itself is watched: the fetch of the app's .wasm file, and its compiling. Both
+  // watches give the browser's own functions back once the app's file has been fetched, so the
+  // running app's own requests pass untouched.
   var originalFetch = window.fetch;
   if (typeof originalFetch === "function") {
     window.fetch = function (resource) {
       var result = originalFetch.apply(this, arguments);
       var url = String((resource && resource.url) || resource);
       if (/\.wasm(\?|$)/.test(url)) {
+        window.fetch = originalFetch;
         result.then(function (response) {
           if (!response.ok) fail("the app's WebAssembly file did not load (HTTP " + response.status + ")");
         }, function (error) {
@@ -46,6 +49,7 @@
   }
   var instantiate = WebAssembly.instantiate;
   WebAssembly.instantiate = function () {
+    WebAssembly.instantiate = instantiate;
     var result = instantiate.apply(WebAssembly, arguments);
     result.catch(function (error) {
       fail("the app's WebAssembly did not start (" + ((error && error.message) || error) + ")");

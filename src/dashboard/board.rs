@@ -195,17 +195,6 @@ impl Dashboard {
         }
     }
 
-    /// The update interval the user set for `feed` on any card showing it, in ms (the
-    /// shortest, if cards disagree).
-    pub fn expected_interval_ms(&self, feed: &FeedRef) -> Option<f64> {
-        self.cards
-            .iter()
-            .filter(|card| card.feeds.contains(feed))
-            .filter_map(|card| card.expect_every_s)
-            .map(|seconds| seconds * 1000.0)
-            .reduce(f64::min)
-    }
-
     /// Whether some card shows `feed`.
     pub fn shows(&self, feed: &FeedRef) -> bool {
         self.cards.iter().any(|card| card.feeds.contains(feed))

@@ -1,5 +1,6 @@
 //! The Alerts panel: notifications on or off, the rules of the dashboard shown (add, remove),
-//! and the history of alerts with when each fired and cleared.
+//! and the history of alerts with when each fired and cleared; and the top bar's summary of
+//! silent feeds and alerts (as the Limits panel has its badge).
 
 use super::link_handle::LinkHandle;
 use super::page_clock::PageClock;
@@ -50,19 +51,19 @@ fn NotifyChoices() -> impl IntoView {
     let permission = watch.permission();
     view! {
         <div class="notify-choices">
-            <label class="checkbox">
+            <div class="form-check">
                 <input id="alerts-notify" type="checkbox"
                     prop:checked=move || choice.get().notify
                     disabled=move || permission.get() == Permission::Unsupported
                     on:change=move |event| watch.set_notify(event_target_checked(&event)) />
-                "System notifications"
-            </label>
-            <label class="checkbox">
+                <label for="alerts-notify">"System notifications"</label>
+            </div>
+            <div class="form-check">
                 <input id="alerts-sound" type="checkbox"
                     prop:checked=move || choice.get().sound
                     on:change=move |event| watch.set_sound(event_target_checked(&event)) />
-                "Sound"
-            </label>
+                <label for="alerts-sound">"Sound"</label>
+            </div>
         </div>
         {move || watch.problem().get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
     }
@@ -83,11 +84,8 @@ fn RuleList() -> impl IntoView {
         <ul class="rule-list" aria-labelledby="rules-heading">
             {move || rules.get().into_iter().enumerate().map(|(index, rule)| {
                 let described = rule.describe();
-                let feed = rule.feed.clone();
-                let firing = {
-                    let described = described.clone();
-                    Memo::new(move |_| marks.with(|m| m.firing().any(|a| a.feed == feed && a.rule == described)))
-                };
+                let key = rule.key();
+                let firing = Memo::new(move |_| marks.with(|m| m.firing().any(|a| a.rule_key == key)));
                 let qualifiers = rule.qualifiers();
                 let remove_label = format!("Remove the rule {described}");
                 view! {
@@ -152,7 +150,7 @@ fn AddRuleForm() -> impl IntoView {
         }
     };
     view! {
-        <form class="add-rule" on:submit=on_submit aria-label="Add a rule">
+        <form class="form-grid add-rule" on:submit=on_submit aria-label="Add a rule">
             <label for="rule-feed">"Feed"</label>
             <input id="rule-feed" type="text" list="known-feeds" spellcheck="false"
                 prop:value=move || draft.with(|d| d.feed.clone()) on:input=field(|d| &mut d.feed) />
@@ -179,8 +177,8 @@ fn AddRuleForm() -> impl IntoView {
                 <input id="rule-hysteresis" type="text" inputmode="decimal" placeholder="0"
                     prop:value=move || draft.with(|d| d.hysteresis.clone()) on:input=field(|d| &mut d.hysteresis) />
             </Show>
-            <button type="submit">"Add rule"</button>
-            {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
+            <div class="form-actions"><button type="submit">"Add rule"</button></div>
+            {move || problem.get().map(|message| view! { <p class="error form-note" role="alert">{message}</p> })}
         </form>
     }
 }
@@ -223,5 +221,34 @@ fn AlertHistory() -> impl IntoView {
                 "Forget cleared alerts"
             </button>
         </Show>
+    }
+}
+
+/// "2 feeds silent · 1 alert", linking to the Alerts panel; nothing while all is well.
+#[component]
+pub fn WatchBadge() -> impl IntoView {
+    let marks = expect_context::<WatchHandle>().marks();
+    let summary = Memo::new(move |_| {
+        marks.with(|m| {
+            let mut parts = Vec::new();
+            match m.silent.len() {
+                0 => {}
+                1 => parts.push("1 feed silent".to_owned()),
+                n => parts.push(format!("{n} feeds silent")),
+            }
+            match m.firing().count() {
+                0 => {}
+                1 => parts.push("1 alert".to_owned()),
+                n => parts.push(format!("{n} alerts")),
+            }
+            parts.join(" · ")
+        })
+    });
+    view! {
+        <span role="status" aria-live="polite">
+            <Show when=move || !summary.with(String::is_empty)>
+                <a id="watch-summary" class="badge badge-warn" href="#alerts-heading">{move || summary.get()}</a>
+            </Show>
+        </span>
     }
 }

@@ -1,8 +1,6 @@
-//! The connection state and the watch's summary at a glance, announced to screen readers when
-//! they change.
+//! The connection state at a glance, announced to screen readers when it changes.
 
 use super::link_handle::LinkHandle;
-use super::watch_handle::WatchHandle;
 use crate::link::LinkStatus;
 use leptos::prelude::*;
 
@@ -20,35 +18,6 @@ pub fn StatusBadge() -> impl IntoView {
     view! {
         <span id="connection-status" class=class role="status" aria-live="polite">
             {move || status.get().label()}
-        </span>
-    }
-}
-
-/// "2 feeds silent · 1 alert", linking to the Alerts panel; nothing while all is well.
-#[component]
-pub fn WatchBadge() -> impl IntoView {
-    let marks = expect_context::<WatchHandle>().marks();
-    let summary = Memo::new(move |_| {
-        marks.with(|m| {
-            let mut parts = Vec::new();
-            match m.silent.len() {
-                0 => {}
-                1 => parts.push("1 feed silent".to_owned()),
-                n => parts.push(format!("{n} feeds silent")),
-            }
-            match m.firing().count() {
-                0 => {}
-                1 => parts.push("1 alert".to_owned()),
-                n => parts.push(format!("{n} alerts")),
-            }
-            parts.join(" · ")
-        })
-    });
-    view! {
-        <span role="status" aria-live="polite">
-            <Show when=move || !summary.with(String::is_empty)>
-                <a id="watch-summary" class="badge badge-warn" href="#alerts-heading">{move || summary.get()}</a>
-            </Show>
         </span>
     }
 }

@@ -25,12 +25,14 @@ impl WatchPlan {
                     plan.rules.push((key, rule.clone()));
                 }
             }
+            // The shortest interval any card sets for a feed.
             for card in board.cards() {
+                let Some(ms) = card.expect_every_s.map(|seconds| seconds * 1000.0) else {
+                    continue;
+                };
                 for feed in &card.feeds {
-                    if let Some(ms) = board.expected_interval_ms(feed) {
-                        let kept = plan.expected_ms.entry(feed.clone()).or_insert(ms);
-                        *kept = kept.min(ms);
-                    }
+                    let kept = plan.expected_ms.entry(feed.clone()).or_insert(ms);
+                    *kept = kept.min(ms);
                 }
             }
         }
