@@ -308,14 +308,7 @@ async fn rules_survive_a_reload_and_an_export_import_round_trip() {
         "rules are back after a reload: {:?}",
         rules(&root)
     );
-    import_file(&root, "kitchen.json", &exported);
-    assert!(
-        wait_until(2000, || text_of(&root, "#dashboard-message")
-            .contains("with 2 alert rules"))
-        .await,
-        "{}",
-        text_of(&root, "#dashboard-message")
-    );
+    import_and_expect(&root, "kitchen.json", &exported, "with 2 alert rules").await;
     assert_eq!(
         root.query_selector_all("[role='tab']")
             .expect("tabs")

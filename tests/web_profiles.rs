@@ -340,14 +340,7 @@ async fn a_bad_dashboard_file_is_refused_and_changes_nothing() {
     click(&root, "#export-dashboard");
     assert!(wait_until(1000, || download_count() == downloads + 1).await);
     let (_, text) = downloaded(downloads).await;
-    import_file(&root, "main.json", &text);
-    assert!(
-        wait_until(2000, || text_of(&root, "#dashboard-message")
-            .contains("Imported"))
-        .await,
-        "{}",
-        text_of(&root, "#dashboard-message")
-    );
+    import_and_expect(&root, "main.json", &text, "Imported").await;
     assert_eq!(tabs(&root).0.len(), 2);
     assert_eq!(cards(&root), shown_cards);
 }

@@ -8,6 +8,7 @@
 // Usage: node benches/js/burst.mjs BROKER_WS_URL BROKER_TCP_PORT OURS_DIR PEER_DIR
 import mqtt from 'mqtt';
 import { Browser, ENGINES, serve, sleep } from './webdriver.mjs';
+import { percentile } from './stats.mjs';
 
 const [wsUrl, tcpPort, oursDir, peerDir] = process.argv.slice(2);
 const CASES = (process.env.BURST_CASES ?? '20000x10,20000x1000,100000x10,100000x1000')
@@ -28,7 +29,6 @@ const PAGES = {
   },
 };
 
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
 
 /** Publishes `n` numbered messages over `topics` topics under `prefix` as fast as it can. */
 async function burst(prefix, n, topics) {

@@ -6,6 +6,7 @@
 // Usage: node benches/js/ingest.mjs BROKER_WS_URL BROKER_TCP_PORT OURS_DIR PEER_DIR
 import mqtt from 'mqtt';
 import { Browser, ENGINES, rendererMemoryMb, serve, sleep } from './webdriver.mjs';
+import { percentile } from './stats.mjs';
 
 const [wsUrl, tcpPort, oursDir, peerDir] = process.argv.slice(2);
 const RATES = (process.env.INGEST_RATES ?? '500,1000,2000,5000,10000,20000').split(',').map(Number);
@@ -27,7 +28,6 @@ async function publishStep(topic, rate) {
   return { sent, seconds: (Date.now() - started) / 1000 };
 }
 
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
 
 const PAGES = {
   feedboard: {

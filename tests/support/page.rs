@@ -341,3 +341,15 @@ pub fn close_settings(root: &HtmlElement, card: &str) {
         &format!("{card} .card-settings-actions button:last-child"),
     );
 }
+
+/// Imports `text` as the file `name` and waits until the dashboard message says `expected`.
+pub async fn import_and_expect(root: &HtmlElement, name: &str, text: &str, expected: &str) {
+    import_file(root, name, text);
+    assert!(
+        wait_until(2000, || text_of(root, "#dashboard-message")
+            .contains(expected))
+        .await,
+        "importing {name}: {}",
+        text_of(root, "#dashboard-message")
+    );
+}
