@@ -12,6 +12,7 @@ use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::feeds_panel::FeedsPanel;
 use crate::ui::first_run::FirstRun;
 use crate::ui::frame_loop::FrameLoop;
+use crate::ui::history_reads::start_history_reads;
 use crate::ui::hooks::use_prompt_reconnect;
 use crate::ui::link_handle::LinkHandle;
 use crate::ui::message_log_panel::MessageLogPanel;
@@ -76,6 +77,7 @@ pub fn App(
     let profiles = ProfilesHandle::start(feeds, link);
     provide_context(profiles);
     provide_context(WatchHandle::start(feeds, profiles, link, frames, clock));
+    start_history_reads(profiles, link);
     start_connection(profiles, &options);
 
     view! {

@@ -10,6 +10,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod feeds;
 pub mod fuzz;
+pub mod history;
 pub mod link;
 pub mod mqtt;
 pub mod platform;

@@ -320,12 +320,16 @@ fn a_followed_thingspeak_channel_shows_its_meter_before_anything_is_sent() {
             .map(|m| m.class)
             .collect()
     };
-    assert!(classes(&wire).is_empty());
+    // History reads are limited from the start; channel updates once a channel is followed.
+    assert_eq!(classes(&wire), vec![ActionClass::HistoryRead]);
     let now = wire.now();
     wire.link
         .subscribe(now, "channels/1000/subscribe", QoS::AtMostOnce)
         .expect("valid");
-    assert_eq!(classes(&wire), vec![ActionClass::ChannelUpdate(1000)]);
+    assert_eq!(
+        classes(&wire),
+        vec![ActionClass::ChannelUpdate(1000), ActionClass::HistoryRead]
+    );
     let plain = Wire::connected(plain_broker());
     assert!(plain.link.meters(plain.now()).is_empty());
 }

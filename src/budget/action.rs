@@ -18,6 +18,8 @@ pub enum ActionClass {
     FailedPublish,
     /// Connection attempts.
     Connect,
+    /// Reads of a feed's history over the service's HTTP API.
+    HistoryRead,
 }
 
 impl ActionClass {
@@ -30,6 +32,7 @@ impl ActionClass {
             Self::FailedSubscribe => "failed-subscribe".to_owned(),
             Self::FailedPublish => "failed-publish".to_owned(),
             Self::Connect => "connect".to_owned(),
+            Self::HistoryRead => "history-read".to_owned(),
         }
     }
 
@@ -41,6 +44,7 @@ impl ActionClass {
             "failed-subscribe" => Self::FailedSubscribe,
             "failed-publish" => Self::FailedPublish,
             "connect" => Self::Connect,
+            "history-read" => Self::HistoryRead,
             other => Self::ChannelUpdate(other.strip_prefix("channel-")?.parse().ok()?),
         })
     }
@@ -56,6 +60,7 @@ impl fmt::Display for ActionClass {
             Self::FailedSubscribe => f.write_str("Refused subscriptions"),
             Self::FailedPublish => f.write_str("Refused publishes"),
             Self::Connect => f.write_str("Connection attempts"),
+            Self::HistoryRead => f.write_str("History reads"),
         }
     }
 }
@@ -85,6 +90,8 @@ pub enum Request {
         /// spacing); an attempt the user asked for counts but need not wait for the spacing.
         automatic: bool,
     },
+    /// One HTTP read of a feed's history (a page of it).
+    HistoryRead,
 }
 
 impl Request {
@@ -111,6 +118,7 @@ mod tests {
             ActionClass::FailedSubscribe,
             ActionClass::FailedPublish,
             ActionClass::Connect,
+            ActionClass::HistoryRead,
         ] {
             assert_eq!(ActionClass::from_id(&class.id()), Some(class));
         }

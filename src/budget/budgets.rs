@@ -209,6 +209,12 @@ impl Budgets {
                 classes.insert(class, budget);
             }
         }
+        if let Some(history) = service.history {
+            classes.insert(
+                ActionClass::HistoryRead,
+                budget_for(history.read_limit, settings.margin),
+            );
+        }
         Self {
             classes,
             per_channel,
@@ -253,6 +259,7 @@ impl Budgets {
                 (ActionClass::Connect, 1),
                 (ActionClass::Subscribe, *renewals),
             ],
+            Request::HistoryRead => vec![(ActionClass::HistoryRead, 1)],
         }
     }
 
@@ -279,7 +286,7 @@ impl Budgets {
         let refusals = match request {
             Request::Publish { .. } => Some(ActionClass::FailedPublish),
             Request::Subscribe { .. } => Some(ActionClass::FailedSubscribe),
-            Request::Connect { .. } => None,
+            Request::Connect { .. } | Request::HistoryRead => None,
         };
         if let Some(class) = refusals {
             if let Some(budget) = self.budget(class) {

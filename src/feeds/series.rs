@@ -82,6 +82,28 @@ pub enum RowValue<'a> {
     Text(&'a str),
 }
 
+/// A point of a feed's past, read from the service's history (not received live).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryPoint {
+    /// When the service stored it, ms since the Unix epoch.
+    pub time_ms: f64,
+    /// Value and location.
+    pub datum: Datum,
+}
+
+/// What kind of history a batch of [`HistoryPoint`]s is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryKind {
+    /// Every point as stored.
+    Raw,
+    /// One point per interval, summarised by the service (Adafruit IO's chart data).
+    Aggregated,
+}
+
+/// A history point and a kept update closer than this with the same value are one update:
+/// the live copy was stamped on arrival, the history's by the service, moments apart.
+const SAME_UPDATE_TOLERANCE_MS: f64 = 2_000.0;
+
 /// A feed's bounded history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedSeries {
@@ -92,6 +114,12 @@ pub struct FeedSeries {
     latest: Option<LatestValue>,
     numbers: u64,
     rate: RateMeter,
+    /// Updates received live over the feed's lifetime (history read back is not counted, so
+    /// nothing watching the feed takes it for news).
+    received: u64,
+    /// The oldest time from which every update is kept one by one (received live or read as
+    /// raw history): a summary of the service's is not wanted from there on.
+    detailed_since_ms: Option<f64>,
 }
 
 impl FeedSeries {
@@ -105,6 +133,8 @@ impl FeedSeries {
             latest: None,
             numbers: 0,
             rate: RateMeter::default(),
+            received: 0,
+            detailed_since_ms: None,
         }
     }
 
@@ -113,8 +143,20 @@ impl FeedSeries {
     pub fn record(&mut self, datum: &Datum, at_ms: f64) {
         let newest = self.samples.newest().map_or(f64::MIN, |s| s.time_ms);
         let time_ms = if at_ms.is_finite() { at_ms } else { newest }.max(newest);
+        self.push(&datum.value, datum.location, time_ms);
+        self.received += 1;
+        self.detailed_since_ms.get_or_insert(time_ms);
+        self.rate.record(time_ms);
+        self.latest = Some(LatestValue {
+            datum: datum.clone(),
+            at_ms: time_ms,
+        });
+    }
+
+    /// Appends one update at `time_ms` (not before the newest) to the rings.
+    fn push(&mut self, value: &Value, location: Option<Location>, time_ms: f64) {
         let index = self.samples.pushed();
-        let value = match &datum.value {
+        let value = match value {
             Value::Number(number) => {
                 self.numbers += 1;
                 *number
@@ -125,18 +167,91 @@ impl FeedSeries {
             }
         };
         self.samples.push(Sample { time_ms, value });
-        if let Some(location) = datum.location {
+        if let Some(location) = location {
             self.locations.push(Tagged {
                 index,
                 item: location,
             });
         }
         self.forget_before(self.samples.dropped());
-        self.rate.record(time_ms);
-        self.latest = Some(LatestValue {
-            datum: datum.clone(),
-            at_ms: time_ms,
-        });
+    }
+
+    /// Adds points of the feed's past read from the service, in time order among what is
+    /// kept. A point that is already here (the same value within a moment of a kept update)
+    /// is not added twice, and a summary point is not added where updates are kept one by
+    /// one. Returns how many points were added.
+    pub fn merge_history(&mut self, points: &[HistoryPoint], kind: HistoryKind) -> usize {
+        let kept: Vec<HistoryPoint> = self
+            .history()
+            .map(|row| HistoryPoint {
+                time_ms: row.time_ms,
+                datum: Datum {
+                    value: match row.value {
+                        Some(RowValue::Number(number)) => Value::Number(number),
+                        Some(RowValue::Text(text)) => Value::Text(text.to_owned()),
+                        // A text dropped for size: its place stays, empty.
+                        None => Value::Text(String::new()),
+                    },
+                    location: row.location,
+                },
+            })
+            .collect();
+        let detailed_since = self.detailed_since_ms;
+        let mut new: Vec<&HistoryPoint> = points
+            .iter()
+            .filter(|point| point.time_ms.is_finite())
+            .filter(|point| {
+                kind == HistoryKind::Raw || detailed_since.is_none_or(|d| point.time_ms < d)
+            })
+            .filter(|point| !already_kept(&kept, point))
+            .collect();
+        if new.is_empty() {
+            return 0;
+        }
+        new.sort_by(|a, b| a.time_ms.total_cmp(&b.time_ms));
+        new.dedup_by(|a, b| a.time_ms == b.time_ms && a.datum.value == b.datum.value);
+        let added = new.len();
+        if kind == HistoryKind::Raw {
+            let oldest = new[0].time_ms;
+            self.detailed_since_ms = Some(detailed_since.map_or(oldest, |d| d.min(oldest)));
+        }
+        let newest_is_kept = kept
+            .last()
+            .is_some_and(|last| new.last().is_some_and(|n| last.time_ms >= n.time_ms));
+        // Rebuilt in time order (kept first where times are equal); the rings drop the oldest
+        // if the merged history is longer than they hold.
+        let mut merged: Vec<&HistoryPoint> = Vec::with_capacity(kept.len() + added);
+        let (mut kept_iter, mut new_iter) = (kept.iter().peekable(), new.into_iter().peekable());
+        loop {
+            let take_kept = match (kept_iter.peek(), new_iter.peek()) {
+                (Some(k), Some(n)) => k.time_ms <= n.time_ms,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_kept {
+                kept_iter.next()
+            } else {
+                new_iter.next()
+            };
+            merged.extend(next);
+        }
+        let capacity = self.samples.bound();
+        self.samples = BoundedRing::new(capacity);
+        self.texts = BoundedRing::new(capacity);
+        self.locations = BoundedRing::new(capacity);
+        self.text_bytes = 0;
+        self.numbers = 0;
+        for point in &merged {
+            self.push(&point.datum.value, point.datum.location, point.time_ms);
+        }
+        if !newest_is_kept {
+            self.latest = merged.last().map(|point| LatestValue {
+                datum: point.datum.clone(),
+                at_ms: point.time_ms,
+            });
+        }
+        added
     }
 
     fn push_text(&mut self, index: u64, text: &str) {
@@ -187,9 +302,10 @@ impl FeedSeries {
         })
     }
 
-    /// Updates received over the feed's lifetime (more than are kept, once the ring is full).
+    /// Updates received live over the feed's lifetime (more than are kept, once the ring is
+    /// full); history read back from the service is not counted.
     pub fn count(&self) -> u64 {
-        self.samples.pushed()
+        self.received
     }
 
     /// Updates kept now.
@@ -358,6 +474,15 @@ impl FeedSeries {
     }
 }
 
+/// Whether `point` is an update `kept` (ordered by time) already has.
+fn already_kept(kept: &[HistoryPoint], point: &HistoryPoint) -> bool {
+    let from = kept.partition_point(|k| k.time_ms < point.time_ms - SAME_UPDATE_TOLERANCE_MS);
+    kept[from..]
+        .iter()
+        .take_while(|k| k.time_ms <= point.time_ms + SAME_UPDATE_TOLERANCE_MS)
+        .any(|k| k.datum.value == point.datum.value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,5 +628,114 @@ mod tests {
         assert!(series.reserved_bytes() < 5 * 1024 * 1024);
         let missing = series.history().filter(|row| row.value.is_none()).count();
         assert_eq!(missing, 6);
+    }
+
+    fn past(points: &[(f64, f64)]) -> Vec<HistoryPoint> {
+        points
+            .iter()
+            .map(|&(time_ms, value)| HistoryPoint {
+                time_ms,
+                datum: number(value),
+            })
+            .collect()
+    }
+
+    fn times_and_values(series: &FeedSeries) -> Vec<(f64, f64)> {
+        series.samples().map(|s| (s.time_ms, s.value)).collect()
+    }
+
+    #[test]
+    fn history_merges_before_live_updates_without_counting_as_received() {
+        let mut series = FeedSeries::new(100);
+        series.record(&number(5.0), 100_000.0);
+        series.record(&number(6.0), 101_000.0);
+        // Newest first, as Adafruit IO sends raw data; the last two overlap the live updates
+        // (stamped by the service 300 ms before they arrived).
+        let points = past(&[
+            (100_700.0, 6.0),
+            (99_700.0, 5.0),
+            (50_000.0, 2.0),
+            (10_000.0, 1.0),
+        ]);
+        assert_eq!(series.merge_history(&points, HistoryKind::Raw), 2);
+        assert_eq!(
+            times_and_values(&series),
+            vec![
+                (10_000.0, 1.0),
+                (50_000.0, 2.0),
+                (100_000.0, 5.0),
+                (101_000.0, 6.0)
+            ]
+        );
+        assert_eq!(series.count(), 2, "only live updates are counted");
+        assert_eq!(series.latest().map(|l| l.at_ms), Some(101_000.0));
+        // The same page again adds nothing.
+        assert_eq!(series.merge_history(&points, HistoryKind::Raw), 0);
+        assert_eq!(series.len(), 4);
+    }
+
+    #[test]
+    fn a_different_value_at_the_same_moment_is_kept_and_history_alone_sets_the_latest() {
+        let mut series = FeedSeries::new(100);
+        series.record(&number(5.0), 100_000.0);
+        let added = series.merge_history(&past(&[(99_500.0, 4.0)]), HistoryKind::Raw);
+        assert_eq!(added, 1, "another value is another update");
+        let mut fresh = FeedSeries::new(100);
+        fresh.merge_history(&past(&[(2_000.0, 8.0), (1_000.0, 7.0)]), HistoryKind::Raw);
+        assert_eq!(
+            fresh.latest().map(|l| (l.at_ms, l.datum.value.clone())),
+            Some((2_000.0, Value::Number(8.0)))
+        );
+        assert_eq!(fresh.count(), 0);
+    }
+
+    #[test]
+    fn summaries_fill_only_the_time_before_updates_kept_one_by_one() {
+        let mut series = FeedSeries::new(100);
+        series.merge_history(&past(&[(60_000.0, 3.0), (61_000.0, 3.5)]), HistoryKind::Raw);
+        series.record(&number(4.0), 62_000.0);
+        let summary = past(&[(0.0, 1.0), (30_000.0, 2.0), (60_000.0, 3.2)]);
+        assert_eq!(series.merge_history(&summary, HistoryKind::Aggregated), 2);
+        assert_eq!(
+            times_and_values(&series),
+            vec![
+                (0.0, 1.0),
+                (30_000.0, 2.0),
+                (60_000.0, 3.0),
+                (61_000.0, 3.5),
+                (62_000.0, 4.0)
+            ]
+        );
+    }
+
+    #[test]
+    fn merged_history_keeps_texts_and_locations_in_place_and_respects_the_capacity() {
+        let mut series = FeedSeries::new(3);
+        series.record(&text("ON"), 10_000.0);
+        series.record(&located(2.0, 52.0), 11_000.0);
+        let points = vec![
+            HistoryPoint {
+                time_ms: 1_000.0,
+                datum: text("OFF"),
+            },
+            HistoryPoint {
+                time_ms: 2_000.0,
+                datum: number(1.0),
+            },
+        ];
+        series.merge_history(&points, HistoryKind::Raw);
+        let rows: Vec<(f64, Option<RowValue>, Option<f64>)> = series
+            .history()
+            .map(|row| (row.time_ms, row.value, row.location.map(|l| l.lat)))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (2_000.0, Some(RowValue::Number(1.0)), None),
+                (10_000.0, Some(RowValue::Text("ON")), None),
+                (11_000.0, Some(RowValue::Number(2.0)), Some(52.0)),
+            ],
+            "the oldest point made way: three are kept"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Every feed the dashboard has seen, each a bounded series, in the order they first appeared.
 
-use super::series::{FeedSeries, DEFAULT_CAPACITY};
+use super::series::{FeedSeries, HistoryKind, HistoryPoint, DEFAULT_CAPACITY};
 use crate::service::feed_ref::FeedRef;
 use crate::service::incoming::FeedUpdate;
 use std::collections::HashMap;
@@ -123,6 +123,42 @@ impl FeedStore {
             });
         entry.series.record(&update.datum, at_ms);
         entry.revision = revision;
+    }
+
+    /// Adds points of `feed`'s past read from the service (see [`FeedSeries::merge_history`]);
+    /// a feed not kept yet is made for them if there is room (`now_ms` decides, as for a
+    /// live update). Returns how many points were added.
+    pub fn merge_history(
+        &mut self,
+        feed: &FeedRef,
+        points: &[HistoryPoint],
+        kind: HistoryKind,
+        now_ms: f64,
+    ) -> usize {
+        if points.is_empty() {
+            return 0;
+        }
+        if !self.entries.contains_key(feed) {
+            if !self.make_room(now_ms) {
+                return 0;
+            }
+            self.order.push(feed.clone());
+        }
+        let capacity = self.limits.points_per_feed;
+        let revision = self.revision + 1;
+        let entry = self.entries.entry(feed.clone()).or_insert_with(|| Entry {
+            series: FeedSeries::new(capacity),
+            revision,
+        });
+        let added = entry.series.merge_history(points, kind);
+        if entry.series.is_empty() {
+            self.entries.remove(feed);
+            self.order.retain(|kept| kept != feed);
+        } else if added > 0 {
+            self.revision = revision;
+            entry.revision = revision;
+        }
+        added
     }
 
     /// Makes room for a new feed arriving at `at_ms`: always while the store is not full;

@@ -16,15 +16,20 @@ use super::settings::ConnectionSettings;
 use super::shared::Shared;
 use super::slot::SlotId;
 use super::status::LinkStatus;
+use crate::budget::action::ActionClass;
 use crate::budget::action::Request;
-use crate::budget::budgets::{Budgets, Decision, Meter, NoticeEffect, Refusal};
+use crate::budget::budgets::{Budgets, Decision, Hold, Meter, NoticeEffect, Refusal};
 use crate::budget::notice::Notice;
+use crate::history::{
+    FetchId, HistoryBatch, HistoryReads, HistoryState, HttpRequest, HttpResponse, ReadTarget,
+};
 use crate::mqtt::topic::validate_topic_name;
 use crate::mqtt::{
     ConnectionState, DisconnectReason, Event, Message, QoS, Session, Subscription,
     SubscriptionStatus,
 };
 use crate::service::behaviour::ServiceBehaviour;
+use crate::service::feed_ref::FeedRef;
 use crate::service::thingspeak::ThingSpeakTopic;
 use crate::service::ServiceDescriptor;
 use crate::time::Instant;
@@ -45,6 +50,14 @@ pub enum Transmit {
     Bytes(Vec<u8>),
     /// Close the socket.
     Close,
+    /// Make this HTTP GET, then call [`Link::handle_fetch_response`] or
+    /// [`Link::handle_fetch_failed`] with `id`.
+    Fetch {
+        /// Which fetch it is.
+        id: FetchId,
+        /// What to fetch.
+        request: HttpRequest,
+    },
 }
 
 /// What the page should know.
@@ -68,6 +81,8 @@ pub enum LinkEvent {
     Share(Shared),
     /// Something the page could not do, in words.
     Problem(String),
+    /// Points of a feed's past, read from the service: merge them into its series.
+    History(HistoryBatch),
 }
 
 /// What a new connection of the same account takes over from the one it replaces.
@@ -103,6 +118,8 @@ pub struct Link {
     paid: BTreeSet<u16>,
     /// The outbox last handed out to be kept.
     persisted: Vec<SavedPublish>,
+    /// Reads of feed history over the service's HTTP API.
+    history: HistoryReads,
     transmit: VecDeque<Transmit>,
     events: VecDeque<LinkEvent>,
     changed: bool,
@@ -132,7 +149,9 @@ impl Link {
         for filter in behaviour.automatic_subscriptions() {
             let _ = session.subscribe(&filter, QoS::AtMostOnce);
         }
+        let history = HistoryReads::new(settings.history_access());
         let mut link = Self {
+            history,
             settings,
             behaviour,
             session,
@@ -244,6 +263,16 @@ impl Link {
     /// The monitor's history.
     pub fn monitor(&self) -> &Monitor {
         &self.monitor
+    }
+
+    /// Where the read of `feed`'s history stands, if it was wanted.
+    pub fn history_state(&self, feed: &FeedRef) -> Option<&HistoryState> {
+        self.history.state(&ReadTarget::of(feed)?)
+    }
+
+    /// Whether the connection's service keeps history it can read.
+    pub fn reads_history(&self) -> bool {
+        self.history.is_available()
     }
 
     /// What the saved outbox keeps now.
@@ -362,6 +391,16 @@ impl Link {
         }
     }
 
+    /// The dashboard shows `feed` and wants `span_ms` of its past up to `wall_now_ms` (ms since
+    /// the Unix epoch): read once per feed and span, through the history read budget.
+    pub fn want_history(&mut self, now: Instant, wall_now_ms: f64, feed: &FeedRef, span_ms: f64) {
+        if let Some(target) = ReadTarget::of(feed) {
+            self.history.want(target, span_ms, wall_now_ms);
+            self.changed = true;
+            self.drive(now);
+        }
+    }
+
     /// Lets publishing to `topic` go again (the user pointed the control at another feed).
     pub fn unblock(&mut self, topic: &str) {
         self.budgets.unblock(topic);
@@ -412,6 +451,36 @@ impl Link {
     /// Time has passed: keepalive, reconnects, and publishes whose budget came back.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.session.handle_timeout(now);
+        self.history.handle_timeout(now);
+        self.drive(now);
+    }
+
+    /// Fetch `id` was answered.
+    pub fn handle_fetch_response(&mut self, now: Instant, id: FetchId, response: &HttpResponse) {
+        if let Some(until) = self.history.handle_response(now, id, response) {
+            // Every read of the account waits (the other tabs too), and the Limits pane says so.
+            let class = ActionClass::HistoryRead;
+            self.budgets.pause(class, until);
+            self.events
+                .push_back(LinkEvent::Share(Shared::Pause { class, until }));
+            self.monitor.record(
+                now,
+                MonitorKind::Held {
+                    action: "history reads (the service answered 429 Too Many Requests)".to_owned(),
+                    until,
+                    hold: Hold::Paused(class),
+                },
+            );
+        }
+        self.take_history_batches();
+        self.changed = true;
+        self.drive(now);
+    }
+
+    /// Fetch `id` failed without an answer; `message` says how.
+    pub fn handle_fetch_failed(&mut self, now: Instant, id: FetchId, message: &str) {
+        self.history.handle_failure(id, message);
+        self.changed = true;
         self.drive(now);
     }
 
@@ -451,10 +520,15 @@ impl Link {
             .is_connected()
             .then(|| self.outgoing.next_wake())
             .flatten();
-        [self.session.poll_timeout(), waiting, self.resend_at]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.session.poll_timeout(),
+            waiting,
+            self.resend_at,
+            self.history.poll_timeout(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     // ---- internals -----------------------------------------------------------------------
@@ -540,7 +614,38 @@ impl Link {
         }
         self.pump(now);
         self.take_session_bytes();
+        self.pump_history(now);
         self.persist_if_changed();
+    }
+
+    /// Starts the next history read the budgets allow.
+    fn pump_history(&mut self, now: Instant) {
+        let budgets = &mut self.budgets;
+        let pumped = self
+            .history
+            .pump(now, |request| budgets.try_commit(now, request));
+        if let Some((id, request)) = pumped.fetch {
+            self.share_spend(now, &Request::HistoryRead);
+            self.transmit.push_back(Transmit::Fetch { id, request });
+            self.changed = true;
+        }
+        if let Some((action, until, hold)) = pumped.held {
+            self.monitor.record(
+                now,
+                MonitorKind::Held {
+                    action,
+                    until,
+                    hold,
+                },
+            );
+            self.changed = true;
+        }
+    }
+
+    fn take_history_batches(&mut self) {
+        while let Some(batch) = self.history.poll_batch() {
+            self.events.push_back(LinkEvent::History(batch));
+        }
     }
 
     fn take_session_bytes(&mut self) {

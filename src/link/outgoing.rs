@@ -316,6 +316,7 @@ fn classes_of(request: &Request) -> impl Iterator<Item = ActionClass> {
         ),
         Request::Subscribe { .. } => (ActionClass::Subscribe, None, None),
         Request::Connect { .. } => (ActionClass::Connect, None, None),
+        Request::HistoryRead => (ActionClass::HistoryRead, None, None),
     };
     std::iter::once(first).chain(second).chain(third)
 }

@@ -1,6 +1,7 @@
 //! What the user chose in the connection form, and the session settings it makes.
 
 use crate::budget::budgets::BudgetSettings;
+use crate::history::request::{api_address, Access};
 use crate::mqtt::reconnect::ReconnectPolicy;
 use crate::mqtt::SessionConfig;
 use crate::service::{ServiceDescriptor, ServiceKind};
@@ -23,6 +24,11 @@ pub struct ConnectionSettings {
     /// Start a clean session; `false` asks the broker to keep it (and queue QoS 1/2 messages
     /// for this client ID) while the page is away.
     pub clean_session: bool,
+    /// The service's HTTP API address for history; empty: worked out (see
+    /// [`crate::history::request::api_address`]).
+    pub history_api: String,
+    /// ThingSpeak Read API keys of private channels (channel, key); kept like the password.
+    pub read_keys: Vec<(u64, String)>,
 }
 
 impl Default for ConnectionSettings {
@@ -35,6 +41,8 @@ impl Default for ConnectionSettings {
             password: String::new(),
             budget: BudgetSettings::default(),
             clean_session: true,
+            history_api: String::new(),
+            read_keys: Vec::new(),
         }
     }
 }
@@ -48,6 +56,7 @@ impl std::fmt::Debug for ConnectionSettings {
             .field("username", &self.username)
             .field("budget", &self.budget)
             .field("clean_session", &self.clean_session)
+            .field("history_api", &self.history_api)
             .finish_non_exhaustive()
     }
 }
@@ -71,6 +80,30 @@ impl ConnectionSettings {
             clean_session: self.clean_session,
             ..SessionConfig::default()
         }
+    }
+
+    /// The HTTP API address history is read from, if the service keeps history.
+    pub fn history_address(&self) -> Option<String> {
+        let service = ServiceDescriptor::of(self.service);
+        let api = service.history?;
+        Some(api_address(
+            &api,
+            service.default_url,
+            &self.history_api,
+            &self.url,
+        ))
+    }
+
+    /// What history reads need: the address, the key (Adafruit IO's is the MQTT password) and
+    /// the channels' read keys. `None` for a broker without history.
+    pub fn history_access(&self) -> Option<Access> {
+        let api = ServiceDescriptor::of(self.service).history?;
+        Some(Access {
+            dialect: api.dialect,
+            base: self.history_address()?,
+            key: self.password.clone(),
+            read_keys: self.read_keys.clone(),
+        })
     }
 
     /// The account the connection logs in as (the service counts its limits per account).

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod css;
 pub mod download;
 pub mod frame;
+pub mod http;
 pub mod link_storage;
 pub mod local_zone;
 pub mod location;

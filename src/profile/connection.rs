@@ -70,6 +70,8 @@ impl Profile {
                 margin: self.margin,
             },
             clean_session: self.clean_session,
+            history_api: self.history_api.clone(),
+            read_keys: self.read_keys.clone(),
         }
     }
 
@@ -103,6 +105,8 @@ impl Profile {
         self.margin = settings.budget.margin;
         self.clean_session = settings.clean_session;
         self.channels = details.channels.clone();
+        self.history_api = settings.history_api.trim().to_owned();
+        self.read_keys = settings.read_keys.clone();
     }
 
     /// The subscriptions the profile's ThingSpeak channels make.

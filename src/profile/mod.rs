@@ -46,6 +46,11 @@ pub struct Profile {
     pub clean_session: bool,
     /// ThingSpeak channels to follow.
     pub channels: Vec<u64>,
+    /// The HTTP API address for history (empty: worked out from the service and broker URL).
+    pub history_api: String,
+    /// ThingSpeak Read API keys of private channels; stored only if `remember_secret`, like
+    /// the password.
+    pub read_keys: Vec<(u64, String)>,
     /// Subscriptions made on connect.
     pub subscriptions: Vec<(String, QoS)>,
     /// The profile's dashboards, at least one.
@@ -104,6 +109,8 @@ impl Profile {
             margin: DEFAULT_MARGIN,
             clean_session: true,
             channels: Vec::new(),
+            history_api: String::new(),
+            read_keys: Vec::new(),
             subscriptions,
             dashboards: vec![NamedDashboard {
                 name: "Main".to_owned(),
@@ -140,6 +147,12 @@ impl Profile {
             "margin": self.margin,
             "clean_session": self.clean_session,
             "channels": self.channels,
+            "history_api": self.history_api,
+            "read_keys": if self.remember_secret {
+                self.read_keys.iter().map(|(c, k)| json!([c, k])).collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            },
             "subscriptions": self.subscriptions.iter().map(|(f, q)| json!([f, q.level()])).collect::<Vec<_>>(),
             "dashboards": self.dashboards.iter().map(dashboard_json).collect::<Vec<_>>(),
             "active_dashboard": self.active_dashboard,
@@ -213,6 +226,22 @@ impl Profile {
                 .get("channels")
                 .and_then(Json::as_array)
                 .map(|list| list.iter().filter_map(Json::as_u64).collect())
+                .unwrap_or_default(),
+            history_api: text("history_api").unwrap_or_default(),
+            read_keys: json
+                .get("read_keys")
+                .and_then(Json::as_array)
+                .filter(|_| remember_secret)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|entry| {
+                            let [channel, key] = entry.as_array()?.as_slice() else {
+                                return None;
+                            };
+                            Some((channel.as_u64()?, key.as_str()?.to_owned()))
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
             subscriptions: json
                 .get("subscriptions")
@@ -352,23 +381,31 @@ mod tests {
 
     #[test]
     fn a_book_round_trips_but_keeps_a_secret_only_when_asked() {
+        let with_read_key = |remember| {
+            let mut profile = adafruit(remember);
+            profile.history_api = "http://127.0.0.1:9101/api/v2".into();
+            profile.read_keys = vec![(1000, "READKEY77".into())];
+            profile
+        };
         let mut book = ProfileBook::default();
-        book.save(adafruit(false));
+        book.save(with_read_key(false));
         let text = book.encode();
         assert!(
-            !text.contains("aio_SECRETKEY123"),
+            !text.contains("aio_SECRETKEY123") && !text.contains("READKEY77"),
             "not remembered: not stored"
         );
         let read = ProfileBook::decode(&text).expect("reads");
-        let mut expected = adafruit(false);
+        let mut expected = with_read_key(false);
         expected.secret = None;
+        expected.read_keys.clear();
         assert_eq!(read.profiles, vec![expected]);
         assert_eq!(read.active.as_deref(), Some("p1"));
 
         let mut remembering = ProfileBook::default();
-        remembering.save(adafruit(true));
+        remembering.save(with_read_key(true));
         let text = remembering.encode();
         assert!(text.contains("aio_SECRETKEY123"), "remembered on request");
+        assert!(text.contains("READKEY77"), "read keys too");
         assert_eq!(ProfileBook::decode(&text), Some(remembering));
     }
 

@@ -144,6 +144,30 @@ pub struct ActionLimits {
     pub min_reconnect_delay: Duration,
 }
 
+/// Which history API grammar a service speaks (URLs and response shapes differ per service;
+/// `crate::history` reads both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HistoryDialect {
+    /// Adafruit IO's `/api/v2/{user}/feeds/{key}/data` and `/data/chart`.
+    AdafruitIo,
+    /// ThingSpeak's `/channels/{id}/feeds.json`.
+    ThingSpeak,
+}
+
+/// A service's HTTP API for the history of its feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryApi {
+    /// The grammar.
+    pub dialect: HistoryDialect,
+    /// The API's address (users may override it, e.g. to reach the local simulator).
+    pub default_base: &'static str,
+    /// The API's path below a host, for an address made from an overridden broker URL.
+    pub path: &'static str,
+    /// Reads allowed, per account: the services throttle reads without saying how fast, so
+    /// Feedboard keeps well below what a dashboard page needs.
+    pub read_limit: RateLimit,
+}
+
 /// Everything the app needs to know about a service.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ServiceDescriptor {
@@ -167,6 +191,8 @@ pub struct ServiceDescriptor {
     pub action_limits: ActionLimits,
     /// Whether a `/get` publish fetches a feed's last value (Adafruit IO instead of retain).
     pub last_value_on_get: bool,
+    /// Where the history of feeds can be read, if the service keeps it.
+    pub history: Option<HistoryApi>,
 }
 
 /// Why the service would refuse an outgoing publish.
@@ -315,6 +341,12 @@ pub const ADAFRUIT_IO: ServiceDescriptor = ServiceDescriptor {
         min_reconnect_delay: Duration::from_secs(10),
     },
     last_value_on_get: true,
+    history: Some(HistoryApi {
+        dialect: HistoryDialect::AdafruitIo,
+        default_base: "https://io.adafruit.com/api/v2",
+        path: "/api/v2",
+        read_limit: RateLimit::per_minute(20),
+    }),
 };
 
 /// ThingSpeak.
@@ -359,6 +391,12 @@ pub const THINGSPEAK: ServiceDescriptor = ServiceDescriptor {
     ],
     action_limits: NO_ACTION_LIMITS,
     last_value_on_get: false,
+    history: Some(HistoryApi {
+        dialect: HistoryDialect::ThingSpeak,
+        default_base: "https://api.thingspeak.com",
+        path: "",
+        read_limit: RateLimit::per_minute(30),
+    }),
 };
 
 /// Any MQTT 3.1.1 broker.
@@ -396,4 +434,5 @@ pub const GENERIC: ServiceDescriptor = ServiceDescriptor {
     }],
     action_limits: NO_ACTION_LIMITS,
     last_value_on_get: false,
+    history: None,
 };

@@ -1,11 +1,13 @@
-//! Drives a [`Link`] with a [`BrokerSocket`] and a timer: the glue between the sans-IO core and
+//! Drives a [`Link`] with a [`BrokerSocket`], `fetch` and a timer: the glue between the sans-IO core and
 //! the browser. It decides nothing: it feeds the link what the socket and the clock did, does
 //! what [`Link::poll_transmit`] says, and tells its owner when events wait to be read.
 
 use super::broker_url::describe_close;
 use super::websocket::{BrokerSocket, SocketEvent};
+use crate::history::{FetchId, HttpResponse};
 use crate::link::{Link, LinkEvent, Transmit};
 use crate::platform::clock;
+use crate::platform::http;
 use crate::time::Instant;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -99,6 +101,20 @@ fn on_socket_event(weak: &Weak<RefCell<Inner>>, event: SocketEvent) {
     flush(&inner);
 }
 
+fn on_fetch_done(weak: &Weak<RefCell<Inner>>, id: FetchId, result: Result<HttpResponse, String>) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    if let Ok(mut state) = inner.try_borrow_mut() {
+        let now = clock::now();
+        match result {
+            Ok(response) => state.link.handle_fetch_response(now, id, &response),
+            Err(message) => state.link.handle_fetch_failed(now, id, &message),
+        }
+    }
+    flush(&inner);
+}
+
 fn on_timer(weak: &Weak<RefCell<Inner>>) {
     let Some(inner) = weak.upgrade() else {
         return;
@@ -137,6 +153,13 @@ fn flush(inner: &Rc<RefCell<Inner>>) {
                 Transmit::Close => {
                     state.socket = None;
                     state.socket_open = false;
+                }
+                Transmit::Fetch { id, request } => {
+                    let weak = Rc::downgrade(inner);
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let result = http::get(&request).await;
+                        on_fetch_done(&weak, id, result);
+                    });
                 }
             }
         }

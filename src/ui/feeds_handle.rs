@@ -5,6 +5,7 @@
 use crate::feeds::ingest::ingest;
 use crate::feeds::message_log::MessageLog;
 use crate::feeds::store::{FeedStore, StoreLimits};
+use crate::history::HistoryBatch;
 use crate::mqtt::Message;
 use crate::service::ServiceKind;
 use leptos::prelude::*;
@@ -38,6 +39,15 @@ impl FeedsHandle {
                     ingest(store, log, service, filters.clone(), message, *at_ms);
                 }
             });
+        });
+    }
+
+    /// Merges points read from the service's history into their feeds' series.
+    pub fn merge_history(&self, batches: &[HistoryBatch], now_ms: f64) {
+        self.store.update(|store| {
+            for batch in batches {
+                store.merge_history(&batch.feed, &batch.points, batch.kind, now_ms);
+            }
         });
     }
 

@@ -14,6 +14,7 @@ pub mod feeds_handle;
 pub mod feeds_panel;
 pub mod first_run;
 pub mod frame_loop;
+pub mod history_reads;
 pub mod hooks;
 pub mod link_handle;
 pub mod message_log_panel;

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use feedboard::budget::budgets::{BudgetSettings, PlanChoice};
+use feedboard::history::{FetchId, HttpRequest, HttpResponse};
 use feedboard::link::{ConnectionSettings, Link, LinkEvent, LinkStatus, Transmit};
 use feedboard::service::ServiceKind;
 use feedboard::time::Instant;
@@ -52,6 +53,8 @@ pub struct Wire {
     pub grant: bool,
     /// Whether the socket is open (the link asked for it and it was accepted).
     pub open: bool,
+    /// HTTP fetches the link asked for (time asked, id, request), left for the test to answer.
+    pub fetches: Vec<(u64, FetchId, HttpRequest)>,
 }
 
 pub fn at(ms: u64) -> Instant {
@@ -70,6 +73,8 @@ pub fn settings(service: ServiceKind, user: &str, plan: &str) -> ConnectionSetti
             margin: 0.1,
         },
         clean_session: true,
+        history_api: String::new(),
+        read_keys: Vec::new(),
     }
 }
 
@@ -146,6 +151,7 @@ impl Wire {
             accept: true,
             grant: true,
             open: false,
+            fetches: Vec::new(),
         }
     }
 
@@ -215,6 +221,24 @@ impl Wire {
         })));
     }
 
+    /// Answers fetch `id` with `status` and `body` (and a `Link` header).
+    pub fn answer(&mut self, id: FetchId, status: u16, body: &str, link: Option<&str>) {
+        let response = HttpResponse {
+            status,
+            body: body.to_owned(),
+            link: link.map(str::to_owned),
+            retry_after: None,
+        };
+        self.answer_with(id, &response);
+    }
+
+    /// Answers fetch `id` with `response`.
+    pub fn answer_with(&mut self, id: FetchId, response: &HttpResponse) {
+        let now = self.now();
+        self.link.handle_fetch_response(now, id, response);
+        self.pump();
+    }
+
     /// The broker goes away.
     pub fn drop_connection(&mut self) {
         self.open = false;
@@ -236,6 +260,9 @@ impl Wire {
                         open_now = self.accept;
                     }
                     Transmit::Close => self.open = false,
+                    Transmit::Fetch { id, request } => {
+                        self.fetches.push((self.now_ms, id, request));
+                    }
                     Transmit::Bytes(bytes) => {
                         let packet = read(&bytes);
                         match &packet {

@@ -11,6 +11,7 @@ use super::controls::slider::SliderCard;
 use super::controls::text_input::InputCard;
 use super::controls::toggle::ToggleCard;
 use super::gauge_card::GaugeCard;
+use super::history_note::HistoryNote;
 use super::location_card::LocationCard;
 use super::number_card::NumberCard;
 use super::text_card::TextCard;
@@ -94,6 +95,7 @@ pub fn DashboardCard(id: u32) -> impl IntoView {
                 </button>
             </header>
             <WatchNotes id=id />
+            <HistoryNote id=id />
             <Show when=move || settings_open.get()>
                 <CardSettings id=id element_id=format!("card-{id}-settings") on_close=Callback::new(move |()| settings_open.set(false)) />
             </Show>

@@ -6,6 +6,7 @@ pub mod chart_card;
 pub mod control_settings;
 pub mod controls;
 pub mod gauge_card;
+pub mod history_note;
 pub mod location_card;
 pub mod number_card;
 pub mod text_card;

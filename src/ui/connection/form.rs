@@ -43,6 +43,8 @@ pub struct Form {
     pub margin: RwSignal<String>,
     pub persistent: RwSignal<bool>,
     pub channels: RwSignal<String>,
+    pub history_api: RwSignal<String>,
+    pub read_keys: RwSignal<Vec<(u64, String)>>,
 }
 
 impl Form {
@@ -61,6 +63,8 @@ impl Form {
             margin: RwSignal::new(format!("{:.0}", DEFAULT_MARGIN * 100.0)),
             persistent: RwSignal::new(false),
             channels: RwSignal::new(String::new()),
+            history_api: RwSignal::new(String::new()),
+            read_keys: RwSignal::new(Vec::new()),
         }
     }
 
@@ -97,6 +101,8 @@ impl Form {
         self.persistent.set(!profile.clean_session);
         let channels: Vec<String> = profile.channels.iter().map(u64::to_string).collect();
         self.channels.set(channels.join(", "));
+        self.history_api.set(profile.history_api.clone());
+        self.read_keys.set(profile.read_keys.clone());
     }
 
     /// The service chosen.
@@ -119,7 +125,39 @@ impl Form {
                 &self.margin.get_untracked(),
             ),
             clean_session: !self.persistent.get_untracked(),
+            history_api: self.history_api.get_untracked().trim().to_owned(),
+            read_keys: self.read_keys_for_channels(),
         }
+    }
+
+    /// The read keys typed for the channels listed now (keys of channels no longer listed,
+    /// and empty ones, are left out).
+    fn read_keys_for_channels(&self) -> Vec<(u64, String)> {
+        let channels = parse_channels(&self.channels.get_untracked());
+        self.read_keys.with_untracked(|keys| {
+            keys.iter()
+                .filter(|(channel, key)| channels.contains(channel) && !key.trim().is_empty())
+                .map(|(channel, key)| (*channel, key.trim().to_owned()))
+                .collect()
+        })
+    }
+
+    /// The read key typed for `channel`.
+    pub fn read_key(&self, channel: u64) -> String {
+        self.read_keys.with(|keys| {
+            keys.iter()
+                .find(|(c, _)| *c == channel)
+                .map(|(_, key)| key.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Sets the read key of `channel`.
+    pub fn set_read_key(&self, channel: u64, key: String) {
+        self.read_keys.update(|keys| {
+            keys.retain(|(c, _)| *c != channel);
+            keys.push((channel, key));
+        });
     }
 
     /// What the connection form adds to the settings.
@@ -133,7 +171,7 @@ impl Form {
 }
 
 /// Channel ids typed as `1000, 1001` (anything not a number is left out).
-fn parse_channels(text: &str) -> Vec<u64> {
+pub fn parse_channels(text: &str) -> Vec<u64> {
     text.split([',', ' ', ';'])
         .filter_map(|part| part.trim().parse().ok())
         .collect()

@@ -5,13 +5,14 @@ mod form;
 mod saved;
 mod status_line;
 
+use crate::history::request::api_address;
 use crate::link::LinkStatus;
 use crate::profile::name_for_service;
 use crate::service::descriptor::{CredentialRole, ServiceDescriptor};
 use crate::service::ServiceKind;
 use crate::ui::link_handle::LinkHandle;
 use crate::ui::profiles_handle::ProfilesHandle;
-use form::{credential_label, service_of, Form, CUSTOM_PLAN};
+use form::{credential_label, parse_channels, service_of, Form, CUSTOM_PLAN};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use saved::SavedConnections;
@@ -54,11 +55,23 @@ pub fn ConnectionPanel() -> impl IntoView {
         margin,
         persistent,
         channels,
+        history_api,
+        read_keys: _,
     } = form;
     let kind = move || service_of(&service.get());
     let plans = move || ServiceDescriptor::of(kind()).plans;
     let limited = move || plans().iter().any(|p| p.publish_limit.is_some());
     let active = move || status.with(LinkStatus::is_active);
+    let keeps_history = move || ServiceDescriptor::of(kind()).history.is_some();
+    // What an empty address field stands for, given the service and broker URL.
+    let worked_out_api = move || {
+        let service = ServiceDescriptor::of(kind());
+        service
+            .history
+            .map(|api| api_address(&api, service.default_url, "", &url.get()))
+            .unwrap_or_default()
+    };
+    let listed_channels = Memo::new(move |_| parse_channels(&channels.get()));
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -129,6 +142,23 @@ pub fn ConnectionPanel() -> impl IntoView {
                     <label for="channels">"Channel IDs"</label>
                     <input id="channels" type="text" inputmode="numeric" placeholder="1000, 1001"
                         bind:value=channels prop:disabled=active />
+                    <For each=move || listed_channels.get() key=|channel| *channel let:channel>
+                        <label for=format!("read-key-{channel}")>{format!("Read API key, channel {channel}")}</label>
+                        <input id=format!("read-key-{channel}") type="password" autocomplete="off"
+                            spellcheck="false" placeholder="only for a private channel"
+                            prop:value=move || form.read_key(channel) prop:disabled=active
+                            on:input=move |event| form.set_read_key(channel, event_target_value(&event)) />
+                    </For>
+                </Show>
+                <Show when=keeps_history>
+                    <label for="history-api">"HTTP API address"</label>
+                    <input id="history-api" type="text" inputmode="url" spellcheck="false"
+                        placeholder=worked_out_api bind:value=history_api prop:disabled=active
+                        aria-describedby="history-api-hint" />
+                    <p class="hint form-note" id="history-api-hint">
+                        "Charts open with the feed's history from here; empty uses "
+                        {worked_out_api}
+                    </p>
                 </Show>
                 <Show when=limited>
                     <label for="plan">"Plan"</label>

@@ -32,6 +32,7 @@ impl LinkHandle {
             return;
         }
         let mut messages = Vec::new();
+        let mut history = Vec::new();
         // One reading of both clocks for the batch: arrival instants become wall-clock times.
         let wall_offset = wall_clock_millis() - now().as_millis() as f64;
         let (mut subscriptions_changed, mut changed) = (false, false);
@@ -50,6 +51,7 @@ impl LinkHandle {
                 LinkEvent::Changed => changed = true,
                 LinkEvent::Problem(text) => self.problem.set(Some(text)),
                 LinkEvent::Share(_) | LinkEvent::PersistOutbox(_) => {}
+                LinkEvent::History(batch) => history.push(batch),
             }
         }
         if let (false, Some(driver)) = (messages.is_empty(), self.driver()) {
@@ -61,6 +63,9 @@ impl LinkHandle {
                 })
                 .unwrap_or((ServiceKind::Generic, Vec::new()));
             self.feeds.ingest(&messages, service, &filters);
+        }
+        if !history.is_empty() {
+            self.feeds.merge_history(&history, wall_clock_millis());
         }
         if subscriptions_changed {
             self.refresh_subscriptions();

@@ -11,14 +11,16 @@ mod events;
 use super::feeds_handle::FeedsHandle;
 use super::frame_loop::FrameLoop;
 use crate::budget::budgets::Meter;
+use crate::history::HistoryState;
 use crate::link::{ConnectionSettings, Link, LinkEvent, LinkStatus, SlotId};
 use crate::mqtt::{QoS, Subscription};
-use crate::platform::clock::now;
+use crate::platform::clock::{now, wall_clock_millis};
 use crate::platform::link_storage::LinkStorage;
 use crate::platform::location::page_is_secure;
 use crate::platform::random::{random_id, random_seed};
 use crate::platform::saved_outbox;
 use crate::service::behaviour::ServiceBehaviour;
+use crate::service::feed_ref::FeedRef;
 use crate::service::ServiceKind;
 use crate::time::Instant;
 use crate::transport::broker_url::check_broker_url;
@@ -294,6 +296,25 @@ impl LinkHandle {
     ) -> Result<(), String> {
         self.command(|link, now| link.publish(now, slot, topic, payload, qos, retain))
             .and_then(|taken| taken)
+    }
+
+    /// The dashboard shows these feeds and wants this much of their past (see
+    /// [`crate::history::target::wants`]); the core reads each span once.
+    pub fn want_history(&self, wants: &[(FeedRef, f64)]) {
+        let wall_now = wall_clock_millis();
+        let _ = self.command(|link, now| {
+            if link.reads_history() {
+                for (feed, span) in wants {
+                    link.want_history(now, wall_now, feed, *span);
+                }
+            }
+        });
+    }
+
+    /// Where the read of `feed`'s history stands (reactive, like [`LinkHandle::read`]).
+    pub fn history_state(&self, feed: &FeedRef) -> Option<HistoryState> {
+        self.read(|link| link.history_state(feed).cloned())
+            .flatten()
     }
 
     /// Lets publishing to `topic` go again (without a connection nothing is blocked).
