@@ -2,6 +2,8 @@
 //! bans that escalate, error messages for invalid topics, `/get`, and republishing every
 //! update on all topic forms and to its group. Message texts follow docs/SERVICES.md.
 
+use crate::adafruit_history::AdafruitHistory;
+use crate::http_api::{Answer, Head};
 use crate::rate_window::RateWindow;
 use crate::rules::{Client, PublishOutcome, ServicePublish, SubscribeOutcome, REJECTED_FILTER};
 use feedboard::mqtt::QoS;
@@ -40,6 +42,8 @@ pub struct AdafruitConfig {
     /// Accounts whose key is checked (user, key). Any other user name is let in with any key,
     /// so tests and demos need no set-up.
     pub keys: Vec<(String, String)>,
+    /// The wall clock (ms since the Unix epoch) stored values are stamped with.
+    pub wall_clock: fn() -> u64,
 }
 
 /// Which kind of refused action to count.
@@ -120,6 +124,8 @@ pub struct AdafruitService {
     config: AdafruitConfig,
     accounts: HashMap<String, Account>,
     last_values: BTreeMap<(String, String), Stored>,
+    /// Every stored value, for the HTTP API.
+    pub history: AdafruitHistory,
 }
 
 impl AdafruitService {
@@ -129,7 +135,25 @@ impl AdafruitService {
             config,
             accounts: HashMap::new(),
             last_values: BTreeMap::new(),
+            history: AdafruitHistory::default(),
         }
+    }
+
+    /// Answers an HTTP GET (the API lives under `/api/v2/`).
+    pub fn answer_http(&mut self, head: &Head, now: Instant) -> Answer {
+        let Some(rest) = head.path.strip_prefix("/api/v2/") else {
+            return Answer::error(404, "not found - that is not an API path");
+        };
+        let wall_ms = (self.config.wall_clock)();
+        self.history
+            .answer(head, rest, now, wall_ms, &self.config.keys)
+    }
+
+    /// Stores a value as if published at `ms`, for seeding history (the last value too).
+    pub fn store_at(&mut self, owner: &str, key: &str, ms: u64, datum: Datum) {
+        self.history.record(owner, key, ms, datum.clone());
+        self.last_values
+            .insert((owner.to_owned(), key.to_owned()), Stored { datum });
     }
 
     fn account(&mut self, user: &str) -> &mut Account {
@@ -445,7 +469,9 @@ impl AdafruitService {
     ) {
         let mut groups: BTreeMap<String, Vec<(String, Value)>> = BTreeMap::new();
         let mut location: Option<Location> = None;
+        let wall_ms = (self.config.wall_clock)();
         for (key, datum) in feeds {
+            self.history.record(owner, key, wall_ms, datum.clone());
             self.last_values.insert(
                 (owner.to_owned(), key.clone()),
                 Stored {

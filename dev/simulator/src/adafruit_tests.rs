@@ -16,6 +16,7 @@ fn service() -> AdafruitService {
         data_points_per_minute: 30,
         data_window: Duration::from_secs(60),
         keys: vec![("locked".into(), "right-key".into())],
+        wall_clock: || 1_796_040_000_000,
     })
 }
 

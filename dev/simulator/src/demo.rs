@@ -31,6 +31,19 @@ pub struct Demo {
     pub started: std::time::Instant,
 }
 
+/// The garden's temperature at `epoch_s`: a daily curve (coolest before dawn) with a slower
+/// wobble, so the history the simulator starts with and the live values join up.
+pub fn garden_temperature(epoch_s: f64) -> f64 {
+    let day = std::f64::consts::TAU * (epoch_s / 86_400.0 - 0.375);
+    16.0 + 6.0 * day.sin() + 1.2 * (epoch_s / 1_700.0).sin() + 0.3 * (epoch_s / 130.0).sin()
+}
+
+/// The garden's humidity at `epoch_s`: highest when it is coolest.
+pub fn garden_humidity(epoch_s: f64) -> f64 {
+    let day = std::f64::consts::TAU * (epoch_s / 86_400.0 - 0.375);
+    62.0 - 14.0 * day.sin() + 3.0 * (epoch_s / 2_300.0).cos()
+}
+
 /// A small deterministic noise source (no randomness crate needed for demo wiggle).
 struct Noise(u64);
 
@@ -96,9 +109,11 @@ impl Demo {
             let now = Instant::from_millis(
                 u64::try_from(self.started.elapsed().as_millis()).unwrap_or(0),
             );
+            let epoch_s = epoch_millis() as f64 / 1000.0;
+            let (garden_t, garden_h) = (garden_temperature(epoch_s), garden_humidity(epoch_s));
             if let (Some(io), 0) = (&self.adafruit, second % 10) {
                 let payload = format!(
-                    r#"{{"feeds":{{"temperature":"{temperature:.2}","humidity":"{humidity:.1}"}},"location":{{"lat":52.3702,"lon":4.8952,"ele":2}}}}"#
+                    r#"{{"feeds":{{"temperature":"{garden_t:.2}","humidity":"{garden_h:.1}"}},"location":{{"lat":52.3702,"lon":4.8952,"ele":2}}}}"#
                 );
                 let topic = format!("{DEMO_USER}/groups/garden");
                 let outcome =
@@ -109,7 +124,7 @@ impl Demo {
                     .for_each(|p| self.publisher.publish(p));
             }
             if let (Some(ts), 0) = (&self.thingspeak, second % 15) {
-                let payload = format!("field1={temperature:.2}&field2={humidity:.1}&status=demo");
+                let payload = format!("field1={garden_t:.2}&field2={garden_h:.1}&status=demo");
                 let topic = format!("channels/{DEMO_CHANNEL}/publish");
                 let outcome = lock(ts).on_publish(
                     now,

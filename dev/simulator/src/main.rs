@@ -7,20 +7,31 @@
 //!     [--adafruit 127.0.0.1:9101] [--adafruit-rate 30] [--adafruit-window 60] \
 //!     [--adafruit-account USER:KEY]... \
 //!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15] [--demo on] \
-//!     [--ticker TOPIC:RATE]... [--time on|off]
+//!     [--ticker TOPIC:RATE]... [--time on|off] [--history-hours H] \
+//!     [--adafruit-history USER/KEY:HOURS]... [--adafruit-read-limit USER:N]... \
+//!     [--thingspeak-history CHANNEL:HOURS]... [--thingspeak-private CHANNEL:READ_KEY]...
 //! ```
 //! `--demo on` also publishes demo sensors (see `demo.rs`); `--ticker` publishes a counter on
 //! TOPIC at RATE messages a second, a steady stream from outside the page for tests; `--time off`
 //! leaves Adafruit IO's time topics to another simulator on the same broker.
-//! Clients connect to the listeners over WebSocket (any path, subprotocol `mqtt`).
+//! Clients connect to the listeners over WebSocket (any path, subprotocol `mqtt`); the same
+//! ports serve the services' HTTP history APIs (`/api/v2/…` on Adafruit IO,
+//! `/channels/{id}/feeds.json` on ThingSpeak) with CORS. `--history-hours` gives the demo
+//! sensors that much history; `--adafruit-history` and `--thingspeak-history` give a feed or
+//! channel a value a minute over the last HOURS; `--adafruit-read-limit` lets an account read N
+//! times a minute before `429`; `--thingspeak-private` makes a channel need its read key.
 
 mod adafruit;
+mod adafruit_history;
 mod demo;
+mod history;
+mod http_api;
 mod proxy;
 mod rate_window;
 mod rules;
 mod service_client;
 mod thingspeak;
+mod thingspeak_history;
 
 use adafruit::{AdafruitConfig, AdafruitService};
 use feedboard::time::calendar;
@@ -44,6 +55,11 @@ struct Options {
     demo: bool,
     tickers: Vec<(String, u32)>,
     time: bool,
+    history_hours: u64,
+    adafruit_history: Vec<(String, String, u64)>,
+    adafruit_read_limits: Vec<(String, usize)>,
+    thingspeak_history: Vec<(u64, u64)>,
+    thingspeak_private: Vec<(u64, String)>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -58,6 +74,11 @@ fn parse_options() -> Result<Options, String> {
         demo: false,
         tickers: Vec::new(),
         time: true,
+        history_hours: 0,
+        adafruit_history: Vec::new(),
+        adafruit_read_limits: Vec::new(),
+        thingspeak_history: Vec::new(),
+        thingspeak_private: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -96,10 +117,51 @@ fn parse_options() -> Result<Options, String> {
                     .ok_or(format!("{flag}: expected TOPIC:RATE, got {value}"))?;
                 options.tickers.push((topic.to_owned(), rate.max(1)));
             }
+            "--history-hours" => options.history_hours = number()?,
+            "--adafruit-history" => {
+                let (feed, hours) = split_pair(&flag, &value)?;
+                let (user, key) = feed
+                    .split_once('/')
+                    .ok_or(format!("{flag}: expected USER/KEY:HOURS, got {value}"))?;
+                let hours = hours
+                    .parse()
+                    .map_err(|_| format!("{flag}: not hours: {value}"))?;
+                options
+                    .adafruit_history
+                    .push((user.to_owned(), key.to_owned(), hours));
+            }
+            "--adafruit-read-limit" => {
+                let (user, n) = split_pair(&flag, &value)?;
+                let n = n
+                    .parse()
+                    .map_err(|_| format!("{flag}: not a number: {value}"))?;
+                options.adafruit_read_limits.push((user.to_owned(), n));
+            }
+            "--thingspeak-history" => {
+                let (channel, hours) = split_pair(&flag, &value)?;
+                let parse = |t: &str| t.parse::<u64>().map_err(|_| format!("{flag}: {value}"));
+                options
+                    .thingspeak_history
+                    .push((parse(channel)?, parse(hours)?));
+            }
+            "--thingspeak-private" => {
+                let (channel, key) = split_pair(&flag, &value)?;
+                let channel = channel
+                    .parse()
+                    .map_err(|_| format!("{flag}: not a channel: {value}"))?;
+                options.thingspeak_private.push((channel, key.to_owned()));
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
     Ok(options)
+}
+
+/// `A:B` split at its last colon.
+fn split_pair<'a>(flag: &str, value: &'a str) -> Result<(&'a str, &'a str), String> {
+    value.rsplit_once(':').ok_or(format!(
+        "{flag}: expected two parts separated by ':', got {value}"
+    ))
 }
 
 fn main() {
@@ -137,7 +199,18 @@ fn main() {
             data_points_per_minute: options.adafruit_rate,
             data_window: Duration::from_secs(options.adafruit_window),
             keys: options.adafruit_keys.clone(),
+            wall_clock: epoch_millis,
         })));
+        {
+            let mut io = lock(&service);
+            io.history.read_limits = options.adafruit_read_limits.clone();
+            for (user, key, hours) in &options.adafruit_history {
+                history::seed_feed(&mut io, user, key, *hours, epoch_millis());
+            }
+            if options.demo {
+                history::seed_demo_garden(&mut io, options.history_hours, epoch_millis());
+            }
+        }
         demo.adafruit = Some(service.clone());
         listeners.push((address, "Adafruit IO", Service::Adafruit(service)));
         if options.time {
@@ -148,6 +221,16 @@ fn main() {
     if let Some(address) = options.thingspeak {
         let window = Duration::from_secs(options.thingspeak_window);
         let service = Arc::new(Mutex::new(ThingSpeakService::new(window)));
+        {
+            let mut ts = lock(&service);
+            ts.history.private = options.thingspeak_private.clone();
+            for (channel, hours) in &options.thingspeak_history {
+                history::seed_channel(&mut ts, *channel, *hours, epoch_millis());
+            }
+            if options.demo {
+                history::seed_demo_channel(&mut ts, options.history_hours, epoch_millis());
+            }
+        }
         demo.thingspeak = Some(service.clone());
         listeners.push((address, "ThingSpeak", Service::ThingSpeak(service)));
     }
@@ -188,6 +271,12 @@ fn main() {
     for thread in threads {
         let _ = thread.join();
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A counter on `topic`, `rate` messages a second, paced every 5 ms.

@@ -3,6 +3,7 @@
 //! broker's bytes pass through untouched.
 
 use crate::adafruit::AdafruitService;
+use crate::http_api::{peek_head, preflight, respond, Answer};
 use crate::rules::{Client, PublishOutcome, ServicePublish};
 use crate::service_client::ServiceClient;
 use crate::thingspeak::ThingSpeakService;
@@ -83,6 +84,19 @@ fn select_mqtt_subprotocol(
 }
 
 fn handle(stream: TcpStream, context: &Context) -> Result<(), String> {
+    // The same port serves the service's HTTP API: a request that is not a WebSocket handshake
+    // is answered as one.
+    if let Some(head) = peek_head(&stream).filter(|head| !head.is_upgrade()) {
+        let answer = match head.method.as_str() {
+            "OPTIONS" => preflight(),
+            "GET" => match &context.service {
+                Service::Adafruit(io) => lock(io).answer_http(&head, context.now()),
+                Service::ThingSpeak(ts) => lock(ts).answer_http(&head, epoch_millis()),
+            },
+            _ => Answer::error(405, "only GET is served here"),
+        };
+        return respond(stream, &answer).map_err(|e| e.to_string());
+    }
     let mut socket =
         tungstenite::accept_hdr(stream, select_mqtt_subprotocol).map_err(|e| e.to_string())?;
     socket

@@ -2,7 +2,9 @@
 //! channel (early ones silently dropped), entry ids, and the JSON and field messages that
 //! subscribers receive.
 
+use crate::http_api::{Answer, Head};
 use crate::rules::{PublishOutcome, ServicePublish};
+use crate::thingspeak_history::ThingSpeakHistory;
 use feedboard::mqtt::QoS;
 use feedboard::service::thingspeak::{ChannelEntry, ChannelUpdate, ThingSpeakTopic};
 use feedboard::service::value::Location;
@@ -22,6 +24,8 @@ struct Channel {
 pub struct ThingSpeakService {
     window: Duration,
     channels: HashMap<u64, Channel>,
+    /// Every accepted entry, for the HTTP API.
+    pub history: ThingSpeakHistory,
 }
 
 impl ThingSpeakService {
@@ -30,7 +34,28 @@ impl ThingSpeakService {
         Self {
             window,
             channels: HashMap::new(),
+            history: ThingSpeakHistory::default(),
         }
+    }
+
+    /// Answers an HTTP GET at wall-clock `wall_ms`.
+    pub fn answer_http(&self, head: &Head, wall_ms: u64) -> Answer {
+        self.history.answer(head, wall_ms)
+    }
+
+    /// Keeps an entry of `channel` with `fields` as if accepted at `ms`, for seeding history.
+    pub fn store_at(&mut self, channel: u64, ms: u64, fields: [Option<String>; 8]) {
+        let state = self.channels.entry(channel).or_default();
+        state.entry_id += 1;
+        let entry = ChannelEntry {
+            channel_id: channel,
+            entry_id: state.entry_id,
+            created_at: iso8601_seconds(i64::try_from(ms).unwrap_or(i64::MAX)),
+            fields,
+            location: None,
+            status: None,
+        };
+        self.history.record(ms, entry);
     }
 
     /// A client's PUBLISH; `epoch_ms` is the wall clock for `created_at`.
@@ -90,6 +115,7 @@ impl ThingSpeakService {
             location,
             status: update.status.clone(),
         };
+        self.history.record(epoch_ms, entry.clone());
         let subscribe = ThingSpeakTopic::ChannelSubscribe { channel };
         outcome.publishes.push(ServicePublish::new(
             subscribe.to_string(),
