@@ -12,17 +12,14 @@ mod session_client;
 
 use browser::*;
 use feedboard::app::StartupOptions;
-use feedboard::chart::theme::{parse_hex_colour, ChartTheme};
 use feedboard::feeds::series::RowValue;
 use feedboard::mqtt::QoS;
-use feedboard::platform::css::root_custom_property;
 use feedboard::service::feed_ref::FeedRef;
 use feedboard::service::value::Value;
 use feedboard::service::ServiceKind;
 use feedboard::time::calendar::{iso8601_millis, parse_iso8601};
 use feedboard::ui::feeds_handle::FeedsHandle;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{self, HtmlCanvasElement, HtmlElement};
 use page::*;
 use wasm_bindgen_test::*;
@@ -53,46 +50,11 @@ async fn connected_page(filter: &str) -> (HtmlElement, FeedsHandle, impl Drop) {
     (root, feeds, app)
 }
 
-fn canvas_of(root: &HtmlElement, feed: &FeedRef) -> HtmlCanvasElement {
-    within(root, &format!("article[data-feeds='{}'] canvas", feed.id()))
-        .unwrap_or_else(|| panic!("no chart for {feed}"))
-        .unchecked_into()
-}
-
 fn draws(canvas: &HtmlCanvasElement) -> u64 {
     canvas
         .get_attribute("data-draws")
         .and_then(|d| d.parse().ok())
         .unwrap_or(0)
-}
-
-/// Columns (x positions) of the canvas that hold pixels close to the first series colour.
-fn series_columns(canvas: &HtmlCanvasElement) -> Vec<u32> {
-    // The test page has no stylesheet: the chart then uses its built-in light colours.
-    let colour = root_custom_property("--series-0")
-        .and_then(|c| parse_hex_colour(&c))
-        .unwrap_or_else(|| ChartTheme::default().series_colour(0));
-    let context: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .expect("context")
-        .expect("2d")
-        .unchecked_into();
-    let (width, height) = (canvas.width(), canvas.height());
-    let pixels = context
-        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
-        .expect("pixels")
-        .data();
-    let mut columns: Vec<u32> = Vec::new();
-    for (index, pixel) in pixels.chunks_exact(4).enumerate() {
-        let distance = (i32::from(pixel[0]) - i32::from(colour.0)).abs()
-            + (i32::from(pixel[1]) - i32::from(colour.1)).abs()
-            + (i32::from(pixel[2]) - i32::from(colour.2)).abs();
-        if distance < 60 {
-            columns.push(index as u32 % width);
-        }
-    }
-    columns.sort_unstable();
-    columns
 }
 
 #[wasm_bindgen_test]

@@ -3,11 +3,14 @@
 
 use crate::browser::*;
 use feedboard::app::{App, StartupOptions};
+use feedboard::chart::theme::{parse_hex_colour, ChartTheme};
 use feedboard::feeds::store::StoreLimits;
+use feedboard::platform::css::root_custom_property;
+use feedboard::service::feed_ref::FeedRef;
 use feedboard::ui::feeds_handle::FeedsHandle;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{self, HtmlElement, HtmlInputElement};
+use leptos::web_sys::{self, HtmlCanvasElement, HtmlElement, HtmlInputElement};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -352,4 +355,40 @@ pub async fn import_and_expect(root: &HtmlElement, name: &str, text: &str, expec
         "importing {name}: {}",
         text_of(root, "#dashboard-message")
     );
+}
+
+/// The chart canvas of the card showing `feed` alone.
+pub fn canvas_of(root: &HtmlElement, feed: &FeedRef) -> HtmlCanvasElement {
+    within(root, &format!("article[data-feeds='{}'] canvas", feed.id()))
+        .unwrap_or_else(|| panic!("no chart for {feed}"))
+        .unchecked_into()
+}
+
+/// Columns (x positions) of the canvas that hold pixels close to the first series colour.
+pub fn series_columns(canvas: &HtmlCanvasElement) -> Vec<u32> {
+    // The test page has no stylesheet: the chart then uses its built-in light colours.
+    let colour = root_custom_property("--series-0")
+        .and_then(|c| parse_hex_colour(&c))
+        .unwrap_or_else(|| ChartTheme::default().series_colour(0));
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("context")
+        .expect("2d")
+        .unchecked_into();
+    let (width, height) = (canvas.width(), canvas.height());
+    let pixels = context
+        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
+        .expect("pixels")
+        .data();
+    let mut columns: Vec<u32> = Vec::new();
+    for (index, pixel) in pixels.chunks_exact(4).enumerate() {
+        let distance = (i32::from(pixel[0]) - i32::from(colour.0)).abs()
+            + (i32::from(pixel[1]) - i32::from(colour.1)).abs()
+            + (i32::from(pixel[2]) - i32::from(colour.2)).abs();
+        if distance < 60 {
+            columns.push(index as u32 % width);
+        }
+    }
+    columns.sort_unstable();
+    columns
 }

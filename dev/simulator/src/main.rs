@@ -8,7 +8,7 @@
 //!     [--adafruit-account USER:KEY]... \
 //!     [--thingspeak 127.0.0.1:9102] [--thingspeak-window 15] [--demo on] \
 //!     [--ticker TOPIC:RATE]... [--time on|off] [--history-hours H] \
-//!     [--adafruit-history USER/KEY:HOURS]... [--adafruit-read-limit USER:N]... \
+//!     [--adafruit-history USER/KEY:HOURS]... [--adafruit-read-limit USER_PREFIX:N]... \
 //!     [--thingspeak-history CHANNEL:HOURS]... [--thingspeak-private CHANNEL:READ_KEY]...
 //! ```
 //! `--demo on` also publishes demo sensors (see `demo.rs`); `--ticker` publishes a counter on
@@ -18,8 +18,8 @@
 //! ports serve the services' HTTP history APIs (`/api/v2/…` on Adafruit IO,
 //! `/channels/{id}/feeds.json` on ThingSpeak) with CORS. `--history-hours` gives the demo
 //! sensors that much history; `--adafruit-history` and `--thingspeak-history` give a feed or
-//! channel a value a minute over the last HOURS; `--adafruit-read-limit` lets an account read N
-//! times a minute before `429`; `--thingspeak-private` makes a channel need its read key.
+//! channel a value a minute over the last HOURS; `--adafruit-read-limit` lets accounts whose name starts
+//! with USER read N times a minute before `429`; `--thingspeak-private` makes a channel need its read key.
 
 mod adafruit;
 mod adafruit_history;
