@@ -14,6 +14,7 @@ use crate::ui::first_run::FirstRun;
 use crate::ui::frame_loop::FrameLoop;
 use crate::ui::history_reads::start_history_reads;
 use crate::ui::hooks::use_prompt_reconnect;
+use crate::ui::keep_handle::KeepHandle;
 use crate::ui::link_handle::LinkHandle;
 use crate::ui::message_log_panel::MessageLogPanel;
 use crate::ui::monitor_panel::{LimitBadge, MonitorPanel};
@@ -78,6 +79,7 @@ pub fn App(
     provide_context(profiles);
     provide_context(WatchHandle::start(feeds, profiles, link, frames, clock));
     start_history_reads(profiles, link);
+    provide_context(KeepHandle::start(feeds, profiles, clock));
     start_connection(profiles, &options);
 
     view! {

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod feeds;
 pub mod fuzz;
 pub mod history;
+pub mod keep;
 pub mod link;
 pub mod mqtt;
 pub mod platform;

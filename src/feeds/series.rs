@@ -120,6 +120,8 @@ pub struct FeedSeries {
     /// The oldest time from which every update is kept one by one (received live or read as
     /// raw history): a summary of the service's is not wanted from there on.
     detailed_since_ms: Option<f64>,
+    /// How often the series was rebuilt (history merged in): its points' places changed.
+    generation: u64,
 }
 
 impl FeedSeries {
@@ -135,6 +137,7 @@ impl FeedSeries {
             rate: RateMeter::default(),
             received: 0,
             detailed_since_ms: None,
+            generation: 0,
         }
     }
 
@@ -237,6 +240,7 @@ impl FeedSeries {
             merged.extend(next);
         }
         let capacity = self.samples.bound();
+        self.generation += 1;
         self.samples = BoundedRing::new(capacity);
         self.texts = BoundedRing::new(capacity);
         self.locations = BoundedRing::new(capacity);
@@ -463,6 +467,45 @@ impl FeedSeries {
                     location,
                 }
             })
+    }
+
+    /// How often the series was rebuilt; places ([`FeedSeries::first_index`] …) count anew
+    /// after each rebuild.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The place of the oldest kept update (places count every update the series took since it
+    /// was made or rebuilt).
+    pub fn first_index(&self) -> u64 {
+        self.samples.dropped()
+    }
+
+    /// The place after the newest update.
+    pub fn end_index(&self) -> u64 {
+        self.samples.pushed()
+    }
+
+    /// The kept updates at places `from..to`, as points.
+    pub fn points(&self, from: u64, to: u64) -> Vec<HistoryPoint> {
+        let first = self.first_index();
+        let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);
+        let take = usize::try_from(to.saturating_sub(from.max(first))).unwrap_or(0);
+        self.history()
+            .skip(skip)
+            .take(take)
+            .map(|row| HistoryPoint {
+                time_ms: row.time_ms,
+                datum: Datum {
+                    value: match row.value {
+                        Some(RowValue::Number(number)) => Value::Number(number),
+                        Some(RowValue::Text(text)) => Value::Text(text.to_owned()),
+                        None => Value::Text(String::new()),
+                    },
+                    location: row.location,
+                },
+            })
+            .collect()
     }
 
     /// Bytes reserved for this feed's history.

@@ -15,6 +15,7 @@ pub mod profile_store;
 pub mod random;
 pub mod resize;
 pub mod saved_outbox;
+pub mod series_db;
 pub mod shared_budget;
 pub mod startup;
 

@@ -4,9 +4,11 @@
 
 use crate::feeds::ingest::ingest;
 use crate::feeds::message_log::MessageLog;
+use crate::feeds::series::{HistoryKind, HistoryPoint};
 use crate::feeds::store::{FeedStore, StoreLimits};
 use crate::history::HistoryBatch;
 use crate::mqtt::Message;
+use crate::service::feed_ref::FeedRef;
 use crate::service::ServiceKind;
 use leptos::prelude::*;
 
@@ -48,6 +50,19 @@ impl FeedsHandle {
             for batch in batches {
                 store.merge_history(&batch.feed, &batch.points, batch.kind, now_ms);
             }
+        });
+    }
+
+    /// Merges points of `feed`'s past (history read, or kept data read back) into its series.
+    pub fn merge_history_points(
+        &self,
+        feed: &FeedRef,
+        points: &[HistoryPoint],
+        kind: HistoryKind,
+        now_ms: f64,
+    ) {
+        self.store.update(|store| {
+            store.merge_history(feed, points, kind, now_ms);
         });
     }
 

@@ -16,6 +16,7 @@ pub mod first_run;
 pub mod frame_loop;
 pub mod history_reads;
 pub mod hooks;
+pub mod keep_handle;
 pub mod link_handle;
 pub mod message_log_panel;
 pub mod monitor_panel;

@@ -133,12 +133,16 @@ impl ProfilesHandle {
     }
 
     /// Forgets the saved profile `id` (its dashboards too).
-    pub fn remove(&self, id: &str) {
+    pub fn remove(&self, id: &str) -> Option<ConnectionSettings> {
+        let removed = self
+            .book
+            .with_untracked(|book| book.get(id).map(|profile| profile.settings()));
         self.book.update(|book| book.remove(id));
         let _ = self.book.with_untracked(profile_store::save);
         if self.current.with_untracked(|p| p.id == id) {
             self.start_preset(Preset::Broker);
         }
+        removed
     }
 
     /// Connects with `settings`, saving the connection in its profile (see

@@ -108,6 +108,9 @@ pub fn clear_storage() {
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         storage.clear().expect("storage clears");
     }
+    // Kept series too; the app opened next waits for the deletion (an app still holding the
+    // database lets go of it when asked).
+    js_sys::eval("indexedDB.deleteDatabase('feedboard')").expect("the kept series are deleted");
 }
 
 pub fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {

@@ -2,6 +2,7 @@
 //! saved connections above it and the connection's trouble below it.
 
 mod form;
+mod kept_data;
 mod saved;
 mod status_line;
 
@@ -13,6 +14,7 @@ use crate::service::ServiceKind;
 use crate::ui::link_handle::LinkHandle;
 use crate::ui::profiles_handle::ProfilesHandle;
 use form::{credential_label, parse_channels, service_of, Form, CUSTOM_PLAN};
+use kept_data::KeptData;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use saved::SavedConnections;
@@ -197,6 +199,7 @@ pub fn ConnectionPanel() -> impl IntoView {
                 <p class="error" role="alert" id="profiles-problem">{message}</p>
             })}
             <ConnectionStatusLine />
+            <KeptData />
         </section>
     }
 }

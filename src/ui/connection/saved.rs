@@ -4,6 +4,7 @@ use super::form::credential_label;
 use crate::link::LinkStatus;
 use crate::service::descriptor::{CredentialRole, ServiceDescriptor};
 use crate::service::ServiceKind;
+use crate::ui::keep_handle::KeepHandle;
 use crate::ui::link_handle::LinkHandle;
 use crate::ui::profiles_handle::ProfilesHandle;
 use leptos::prelude::*;
@@ -14,6 +15,7 @@ use leptos::wasm_bindgen::JsCast;
 pub fn SavedConnections() -> impl IntoView {
     let mqtt = expect_context::<LinkHandle>();
     let profiles = expect_context::<ProfilesHandle>();
+    let keep = expect_context::<KeepHandle>();
     let book = profiles.book();
     let current = profiles.current();
     let listed = Memo::new(move |_| {
@@ -74,7 +76,12 @@ pub fn SavedConnections() -> impl IntoView {
                                     }.into_any()
                                 }}
                                 <button type="button" class="icon-button" aria-label=forget_label
-                                    on:click=move |_| profiles.remove(&to_forget)>"×"</button>
+                                    on:click=move |_| {
+                                        // Its kept charts go with it.
+                                        if let Some(settings) = profiles.remove(&to_forget) {
+                                            keep.forget_connection(&settings);
+                                        }
+                                    }>"×"</button>
                             </li>
                         }
                     }
