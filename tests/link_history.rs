@@ -72,8 +72,9 @@ fn too_many(retry_after: Option<&str>) -> HttpResponse {
 }
 
 #[test]
-fn a_day_wide_chart_reads_the_last_hour_point_by_point_then_the_day_as_chart_data_once() {
+fn an_hour_is_read_point_by_point_and_a_day_as_chart_data_each_once() {
     let mut wire = Wire::new(adafruit("free"));
+    want(&mut wire, &feed("temp"), HOUR);
     want(&mut wire, &feed("temp"), 24.0 * HOUR);
     assert_eq!(wire.fetches.len(), 1, "one read at a time");
     let (_, raw, request) = wire.fetches[0].clone();
@@ -110,9 +111,33 @@ fn a_day_wide_chart_reads_the_last_hour_point_by_point_then_the_day_as_chart_dat
     );
     // The same or a narrower window later reads nothing again.
     want(&mut wire, &feed("temp"), 24.0 * HOUR);
+    want(&mut wire, &feed("temp"), 12.0 * HOUR);
     want(&mut wire, &feed("temp"), HOUR);
     wire.run_until(600_000);
     assert_eq!(wire.fetches.len(), 2);
+}
+
+#[test]
+fn ten_day_wide_charts_read_once_each_within_the_first_minute() {
+    let mut wire = Wire::new(adafruit("free"));
+    for n in 0..10 {
+        want(&mut wire, &feed(&format!("f{n}")), 24.0 * HOUR);
+    }
+    let mut answered = 0;
+    while wire.now_ms < 60_000 {
+        while answered < wire.fetches.len() {
+            let (_, id, _) = wire.fetches[answered].clone();
+            wire.answer(id, 200, r#"{"data":[]}"#, None);
+            answered += 1;
+        }
+        let next = wire.now_ms + 1_000;
+        wire.run_until(next);
+    }
+    assert_eq!(wire.fetches.len(), 10, "one chart-data read per feed");
+    assert!(wire
+        .fetches
+        .iter()
+        .all(|(at, _, request)| *at == 0 && request.url.contains("/data/chart?hours=24")));
 }
 
 #[test]

@@ -200,6 +200,19 @@ impl FeedSeries {
             })
             .collect();
         let detailed_since = self.detailed_since_ms;
+        let mut kept = kept;
+        if let (HistoryKind::Raw, Some(since)) = (kind, detailed_since) {
+            // Everything before `since` is a summary: raw points reaching further back replace
+            // the summary over their stretch.
+            let oldest_raw = points
+                .iter()
+                .map(|p| p.time_ms)
+                .filter(|t| t.is_finite())
+                .fold(f64::INFINITY, f64::min);
+            if oldest_raw < since {
+                kept.retain(|k| k.time_ms < oldest_raw || k.time_ms >= since);
+            }
+        }
         let mut new: Vec<&HistoryPoint> = points
             .iter()
             .filter(|point| point.time_ms.is_finite())
@@ -748,6 +761,27 @@ mod tests {
                 (61_000.0, 3.5),
                 (62_000.0, 4.0)
             ]
+        );
+    }
+
+    #[test]
+    fn raw_points_replace_the_summary_over_their_stretch() {
+        let mut series = FeedSeries::new(100);
+        series.record(&number(9.0), 100_000.0);
+        let summary = past(&[(0.0, 1.0), (40_000.0, 2.0), (80_000.0, 3.0)]);
+        series.merge_history(&summary, HistoryKind::Aggregated);
+        let raw = past(&[(70_000.0, 2.5), (90_000.0, 2.9)]);
+        assert_eq!(series.merge_history(&raw, HistoryKind::Raw), 2);
+        assert_eq!(
+            times_and_values(&series),
+            vec![
+                (0.0, 1.0),
+                (40_000.0, 2.0),
+                (70_000.0, 2.5),
+                (90_000.0, 2.9),
+                (100_000.0, 9.0)
+            ],
+            "the summary at 80 s gave way to the raw points"
         );
     }
 

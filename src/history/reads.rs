@@ -34,7 +34,8 @@ pub const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 pub const MAX_PAGES: u32 = 5;
 
 /// Adafruit IO windows up to this long are read point by point; wider ones as the service's
-/// chart data (summarised), after the last hour point by point.
+/// chart data (one read of a few hundred summarised points, so ten day-wide charts fit the
+/// read budget). A wide chart narrowed later reads its hour point by point then.
 const RAW_SPAN_MS: f64 = MIN_SPAN_MS;
 
 /// Where a read stands, for the cards.
@@ -67,6 +68,13 @@ pub struct HistoryBatch {
     pub kind: HistoryKind,
 }
 
+/// [`HistoryKind`] as a map key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum HistoryKindKey {
+    Raw,
+    Summary,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Read {
     target: ReadTarget,
@@ -91,8 +99,9 @@ pub struct Pumped {
 #[derive(Debug, Default)]
 pub struct HistoryReads {
     access: Option<Access>,
-    /// The widest span wanted of each target so far (read, queued or given up on).
-    covered: BTreeMap<ReadTarget, f64>,
+    /// The widest span wanted of each target so far (read, queued or given up on), point by
+    /// point and summarised.
+    covered: BTreeMap<(ReadTarget, HistoryKindKey), f64>,
     states: BTreeMap<ReadTarget, HistoryState>,
     queue: VecDeque<Read>,
     in_flight: Option<(FetchId, Read, Instant)>,
@@ -129,11 +138,21 @@ impl HistoryReads {
         let Some(access) = &self.access else {
             return;
         };
-        let covered = self.covered.get(&target).copied().unwrap_or(0.0);
+        let summarised = access.dialect == HistoryDialect::AdafruitIo && span_ms > RAW_SPAN_MS;
+        let key = if summarised {
+            HistoryKindKey::Summary
+        } else {
+            HistoryKindKey::Raw
+        };
+        let covered = self
+            .covered
+            .get(&(target.clone(), key))
+            .copied()
+            .unwrap_or(0.0);
         if !span_ms.is_finite() || span_ms <= covered {
             return;
         }
-        self.covered.insert(target.clone(), span_ms);
+        self.covered.insert((target.clone(), key), span_ms);
         if let Some(reason) = &self.stopped {
             self.states
                 .insert(target, HistoryState::Unavailable(reason.clone()));
@@ -150,16 +169,14 @@ impl HistoryReads {
         let mut reads = Vec::new();
         match (&target, access.dialect) {
             (ReadTarget::AdafruitFeed { owner, key }, HistoryDialect::AdafruitIo) => {
-                if covered == 0.0 {
-                    let start = wall_now_ms - span_ms.min(RAW_SPAN_MS);
-                    let request = access.adafruit_raw(owner, key, start);
-                    reads.push(read(HistoryKind::Raw, start, request));
-                }
-                if span_ms > RAW_SPAN_MS {
+                let start = wall_now_ms - span_ms;
+                if summarised {
                     let hours = (span_ms / 3_600_000.0).ceil() as u32;
                     let request = access.adafruit_chart(owner, key, hours);
-                    let start = wall_now_ms - span_ms;
                     reads.push(read(HistoryKind::Aggregated, start, request));
+                } else {
+                    let request = access.adafruit_raw(owner, key, start);
+                    reads.push(read(HistoryKind::Raw, start, request));
                 }
             }
             (ReadTarget::ThingSpeakChannel(channel), HistoryDialect::ThingSpeak) => {
@@ -170,9 +187,10 @@ impl HistoryReads {
             // A feed of another service than the connection's: nothing to read here.
             _ => return,
         }
-        // A wider read of the same target still waiting is replaced by this one.
+        // A narrower read of the same kind still waiting is replaced by this one.
+        let kind = reads.first().map(|r| r.kind);
         self.queue
-            .retain(|queued| queued.target != target || queued.kind == HistoryKind::Raw);
+            .retain(|queued| queued.target != target || Some(queued.kind) != kind);
         self.queue.extend(reads);
         if !matches!(self.states.get(&target), Some(HistoryState::Paused { .. })) {
             self.states.insert(target, HistoryState::Loading);

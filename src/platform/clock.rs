@@ -32,3 +32,19 @@ pub fn instant_of_wall(wall_ms: f64) -> Instant {
         Instant::from_millis(now.as_millis().saturating_add((-offset) as u64))
     }
 }
+
+/// Runs `work` and leaves its duration in the page's performance timeline as a measure named
+/// `name` (benchmarks and DevTools read it; the entry is cleared at once, so nothing piles up
+/// in the timeline: only a `PerformanceObserver` sees it).
+pub fn measured<R>(name: &str, work: impl FnOnce() -> R) -> R {
+    let Some(performance) = web_sys::window().and_then(|window| window.performance()) else {
+        return work();
+    };
+    let start = format!("{name}:start");
+    let _ = performance.mark(&start);
+    let result = work();
+    let _ = performance.measure_with_start_mark(name, &start);
+    performance.clear_marks_with_mark_name(&start);
+    performance.clear_measures_with_measure_name(name);
+    result
+}

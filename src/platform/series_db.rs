@@ -5,6 +5,7 @@
 //! failure comes back as a sentence; nothing here panics.
 
 use crate::keep::keeper::{ChunkKey, Removal, WriteBatch};
+use crate::platform::clock::measured;
 use js_sys::{Array, Promise, Uint8Array};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -164,19 +165,28 @@ impl SeriesDb {
         Ok((transaction, store))
     }
 
-    /// Carries out `batch` for `connection` in one transaction.
-    pub async fn write(&self, connection: &str, batch: &WriteBatch) -> Result<(), String> {
-        let (transaction, store) = self.store("readwrite")?;
-        for removal in &batch.removals {
-            let range = removal_range(connection, removal).map_err(describe)?;
-            store.delete(&range).map_err(describe)?;
-        }
-        for (ChunkKey { feed, chunk }, bytes) in &batch.puts {
-            let value = Uint8Array::from(bytes.as_slice());
-            store
-                .put_with_key(&value, &key(connection, feed, *chunk as f64))
-                .map_err(describe)?;
-        }
+    /// Carries out `batch` for `connection` in one transaction; the main thread's part (the
+    /// requests, which copy the bytes) is measured as `measure`.
+    pub async fn write(
+        &self,
+        connection: &str,
+        batch: &WriteBatch,
+        measure: &str,
+    ) -> Result<(), String> {
+        let transaction = measured(measure, || -> Result<IdbTransaction, String> {
+            let (transaction, store) = self.store("readwrite")?;
+            for removal in &batch.removals {
+                let range = removal_range(connection, removal).map_err(describe)?;
+                store.delete(&range).map_err(describe)?;
+            }
+            for (ChunkKey { feed, chunk }, bytes) in &batch.puts {
+                let value = Uint8Array::from(bytes.as_slice());
+                store
+                    .put_with_key(&value, &key(connection, feed, *chunk as f64))
+                    .map_err(describe)?;
+            }
+            Ok(transaction)
+        })?;
         committed(&transaction).await
     }
 

@@ -10,7 +10,7 @@ use crate::feeds::series::HistoryKind;
 use crate::keep::keeper::Keeper;
 use crate::keep::restore;
 use crate::link::ConnectionSettings;
-use crate::platform::clock::wall_clock_millis;
+use crate::platform::clock::{measured, wall_clock_millis};
 use crate::platform::series_db::{keep_persistently_if_installed, SeriesDb};
 use crate::storage_key::storage_key;
 use leptos::prelude::*;
@@ -35,6 +35,10 @@ pub enum KeepStatus {
     /// Nothing is kept, and why.
     Off(String),
 }
+
+/// The name of the main thread's time spent keeping data in the performance timeline
+/// (`benches/history` adds it up).
+const KEEP_MEASURE: &str = "feedboard:keep";
 
 /// The storage key of `settings`' kept series (no secret in it).
 pub fn series_key(settings: &ConnectionSettings) -> String {
@@ -146,18 +150,19 @@ impl KeepHandle {
             return;
         };
         let store = self.feeds.store();
-        let batch = self
-            .keeper
-            .try_update_value(|keeper| {
-                store.with_untracked(|store| keeper.poll_write(store, now_ms))
-            })
-            .flatten();
+        let batch = measured(KEEP_MEASURE, || {
+            self.keeper
+                .try_update_value(|keeper| {
+                    store.with_untracked(|store| keeper.poll_write(store, now_ms))
+                })
+                .flatten()
+        });
         let Some(batch) = batch else {
             return;
         };
         let handle = *self;
         spawn_local(async move {
-            let result = db.write(&key, &batch).await;
+            let result = db.write(&key, &batch, KEEP_MEASURE).await;
             if handle.status.is_disposed() {
                 return;
             }
