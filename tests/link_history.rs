@@ -415,10 +415,18 @@ fn thingspeak_reads_a_channel_once_for_all_its_fields_with_its_read_key() {
         "no key for a public channel"
     );
     wire.answer(id, 200, "-1", None);
+    let private = Some(HistoryState::Unavailable(
+        "channel 8 is private: add its Read API key".into(),
+    ));
+    assert_eq!(state(&wire, &field(8, 1)), private);
+    // The same answer with an error status says the same.
+    want(&mut wire, &field(9, 1), HOUR);
+    let (_, id, _) = wire.fetches[2].clone();
+    wire.answer(id, 400, "-1", None);
     assert_eq!(
-        state(&wire, &field(8, 1)),
+        state(&wire, &field(9, 1)),
         Some(HistoryState::Unavailable(
-            "channel 8 is private: add its Read API key".into()
+            "channel 9 is private: add its Read API key".into()
         ))
     );
 }

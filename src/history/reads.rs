@@ -241,7 +241,14 @@ impl HistoryReads {
         response: &HttpResponse,
     ) -> Option<Instant> {
         let mut read = self.take_in_flight(id)?;
+        // ThingSpeak's "no access" is the body `-1`, whatever the status it comes with.
+        let no_access =
+            matches!(read.target, ReadTarget::ThingSpeakChannel(_)) && response.body.trim() == "-1";
         match response.status {
+            _ if no_access => {
+                self.take_points(&read, response);
+                None
+            }
             200..=299 => {
                 self.take_points(&read, response);
                 None
