@@ -58,16 +58,6 @@ fn kept(feeds: FeedsHandle, feed: &FeedRef) -> (usize, f64) {
     })
 }
 
-async fn connected(root: &HtmlElement) {
-    click(root, "#connect-button");
-    assert!(
-        wait_until(5000, || text_of(root, "#connection-status") == "Connected").await,
-        "status: {} {}",
-        text_of(root, "#connection-status"),
-        text_of(root, "#connection-error")
-    );
-}
-
 #[wasm_bindgen_test]
 async fn an_adafruit_feed_with_a_day_of_history_opens_with_a_full_chart_and_no_key_in_any_address()
 {
@@ -75,7 +65,7 @@ async fn an_adafruit_feed_with_a_day_of_history_opens_with_a_full_chart_and_no_k
     let (root, feeds, _app) = mount_with_store(StartupOptions::default());
     // dev/test gives this account's feed a value a minute over the last 24 hours.
     fill_adafruit_form(&root, "feedboard-history", "aio-SECRET-4711").await;
-    connected(&root).await;
+    connect_filled(&root).await;
     let feed = FeedRef::Adafruit {
         owner: "feedboard-history".into(),
         key: "temperature".into(),
@@ -140,7 +130,7 @@ async fn connect_thingspeak(root: &HtmlElement, read_key: &str) {
         "a read key field for the channel"
     );
     type_into(root, "Read API key, channel 4242", read_key);
-    connected(root).await;
+    connect_filled(root).await;
 }
 
 #[wasm_bindgen_test]
@@ -170,7 +160,7 @@ async fn a_private_thingspeak_channel_says_it_needs_its_read_key_and_reads_with_
     click(&root, "#connect-button");
     assert!(wait_until(3000, || text_of(&root, "#connect-button") == "Connect").await);
     type_into(&root, "Read API key, channel 4242", "READ4242");
-    connected(&root).await;
+    connect_filled(&root).await;
     assert!(
         // An entry a minute over two hours.
         wait_until(5000, || {
@@ -201,7 +191,7 @@ async fn a_429_storm_pauses_history_reads_and_never_loops() {
     let (root, _feeds, _app) = mount_with_store(StartupOptions::default());
     // dev/test lets these accounts read once a minute.
     fill_adafruit_form(&root, &user, "any-key").await;
-    connected(&root).await;
+    connect_filled(&root).await;
     let mut cards = Vec::new();
     for key in ["a", "b", "c"] {
         let feed = format!("aio:{user}/{key}");

@@ -184,21 +184,7 @@ impl FeedSeries {
     /// is not added twice, and a summary point is not added where updates are kept one by
     /// one. Returns how many points were added.
     pub fn merge_history(&mut self, points: &[HistoryPoint], kind: HistoryKind) -> usize {
-        let kept: Vec<HistoryPoint> = self
-            .history()
-            .map(|row| HistoryPoint {
-                time_ms: row.time_ms,
-                datum: Datum {
-                    value: match row.value {
-                        Some(RowValue::Number(number)) => Value::Number(number),
-                        Some(RowValue::Text(text)) => Value::Text(text.to_owned()),
-                        // A text dropped for size: its place stays, empty.
-                        None => Value::Text(String::new()),
-                    },
-                    location: row.location,
-                },
-            })
-            .collect();
+        let kept = self.points(self.first_index(), self.end_index());
         let detailed_since = self.detailed_since_ms;
         let mut kept = kept;
         if let (HistoryKind::Raw, Some(since)) = (kind, detailed_since) {
@@ -499,7 +485,8 @@ impl FeedSeries {
         self.samples.pushed()
     }
 
-    /// The kept updates at places `from..to`, as points.
+    /// The kept updates at places `from..to`, as points (a text dropped for size keeps its
+    /// place, empty).
     pub fn points(&self, from: u64, to: u64) -> Vec<HistoryPoint> {
         let first = self.first_index();
         let skip = usize::try_from(from.saturating_sub(first)).unwrap_or(usize::MAX);

@@ -56,6 +56,20 @@ impl WriteBatch {
     }
 }
 
+impl Synced {
+    /// Everything `series` holds counts as written (stored already, or not to be stored below
+    /// `floor`).
+    fn through(series: &FeedSeries, revision: u64, floor: u64) -> Self {
+        Self {
+            generation: series.generation(),
+            written: series.end_index(),
+            first_chunk: series.first_index().max(floor) / CHUNK_POINTS,
+            floor,
+            revision,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Synced {
     /// The series' rebuild count when written.
@@ -153,17 +167,8 @@ impl Keeper {
             let Some(series) = store.get(feed).filter(|series| series.count() == 0) else {
                 continue;
             };
-            let end = series.end_index();
-            self.synced.insert(
-                feed.clone(),
-                Synced {
-                    generation: series.generation(),
-                    written: end,
-                    first_chunk: series.first_index() / CHUNK_POINTS,
-                    floor: 0,
-                    revision: store.revision_of(feed),
-                },
-            );
+            let synced = Synced::through(series, store.revision_of(feed), 0);
+            self.synced.insert(feed.clone(), synced);
         }
     }
 
@@ -172,17 +177,8 @@ impl Keeper {
     pub fn forget(&mut self, store: &FeedStore) {
         self.synced.clear();
         for (feed, series) in store.feeds() {
-            let end = series.end_index();
-            self.synced.insert(
-                feed.clone(),
-                Synced {
-                    generation: series.generation(),
-                    written: end,
-                    first_chunk: end / CHUNK_POINTS,
-                    floor: end,
-                    revision: store.revision_of(feed),
-                },
-            );
+            let synced = Synced::through(series, store.revision_of(feed), series.end_index());
+            self.synced.insert(feed.clone(), synced);
         }
         self.store_revision = store.revision();
         self.stopped = None;

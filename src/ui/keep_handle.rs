@@ -100,16 +100,20 @@ impl KeepHandle {
     }
 
     /// A connection came into use: its data is read back; what the store already holds from
-    /// another connection is not written under this one.
+    /// another connection is not written under this one (at the page's start everything in the
+    /// store is this connection's: it may have sent data before the database was open).
     fn switch(&self, key: String) {
-        if self.connection.get_value().as_ref() == Some(&key) {
+        let previous = self.connection.get_value();
+        if previous.as_ref() == Some(&key) {
             return;
         }
         self.connection.set_value(Some(key.clone()));
         let store = self.feeds.store();
         self.keeper.update_value(|keeper| {
             *keeper = Keeper::new();
-            store.with_untracked(|store| keeper.forget(store));
+            if previous.is_some() {
+                store.with_untracked(|store| keeper.forget(store));
+            }
         });
         let Some(db) = self.db.get_value() else {
             return;

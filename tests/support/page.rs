@@ -259,6 +259,11 @@ pub async fn connect_page(root: &HtmlElement, service: &str, url: &str, user: &s
     if !plan.is_empty() {
         choose(root, "#plan", plan);
     }
+    connect_filled(root).await;
+}
+
+/// Presses Connect on a filled form and waits until connected.
+pub async fn connect_filled(root: &HtmlElement) {
     click(root, "#connect-button");
     assert!(
         wait_until(5000, || text_of(root, "#connection-status") == "Connected").await,
