@@ -15,7 +15,10 @@ log() { printf '\033[1m== %s\033[0m\n' "$*"; }
 free_port() {
   local port
   for _ in $(seq 1 50); do
-    port=$(shuf -i 20000-45000 -n 1)
+    # Below the kernel's range for outgoing connections (32768 and up): a port from that range
+    # may be taken by a client's connection (the CLI ticker opens one five times a second)
+    # between this check and the listener's bind, and the broker would then fail to start.
+    port=$(shuf -i 20000-32000 -n 1)
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
