@@ -26,11 +26,13 @@ impl Broker {
         if self.child.is_some() {
             return Ok(());
         }
+        // mosquitto's own log goes where this process's goes (dev/test keeps it in
+        // .dev-run/broker-control.log), so a broker that cannot start says why.
         let child = Command::new("mosquitto")
             .arg("-c")
             .arg(&self.config)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit())
             .spawn()
             .map_err(|e| format!("cannot start mosquitto: {e}"))?;
         self.child = Some(child);
@@ -38,6 +40,14 @@ impl Broker {
         while Instant::now() < deadline {
             if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return Ok(());
+            }
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
+                self.child = None;
+                return Err(format!("mosquitto exited ({status}); its log is above"));
             }
             thread::sleep(Duration::from_millis(50));
         }
