@@ -356,8 +356,9 @@ pub fn close_settings(root: &HtmlElement, card: &str) {
 /// Imports `text` as the file `name` and waits until the dashboard message says `expected`.
 pub async fn import_and_expect(root: &HtmlElement, name: &str, text: &str, expected: &str) {
     import_file(root, name, text);
+    // The file is read asynchronously; WebKit under a loaded machine has taken over 2 s.
     assert!(
-        wait_until(2000, || text_of(root, "#dashboard-message")
+        wait_until(5000, || text_of(root, "#dashboard-message")
             .contains(expected))
         .await,
         "importing {name}: {}",
