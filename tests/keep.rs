@@ -41,12 +41,13 @@ impl FakeDb {
         restore(chunks)
             .feeds
             .into_iter()
-            .map(|(feed, points)| {
-                let points = points
+            .map(|batch| {
+                let points = batch
+                    .points
                     .into_iter()
                     .map(|p| (p.time_ms, p.datum.value))
                     .collect();
-                (feed, points)
+                (batch.feed, points)
             })
             .collect()
     }
@@ -214,8 +215,8 @@ fn a_long_run_with_evictions_merges_and_dropped_feeds_reads_back_as_shown() {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        for (feed, points) in restore(chunks).feeds {
-            reloaded.merge_history(&feed, &points, HistoryKind::Raw, 0.0);
+        for batch in restore(chunks).feeds {
+            reloaded.merge_history(&batch.feed, &batch.points, batch.kind, 0.0);
         }
         let (kept, expected) = (shown(&reloaded), shown(&store));
         if kept != expected {
@@ -297,9 +298,9 @@ fn data_read_back_is_not_written_again_unless_live_updates_were_merged_with_it()
         .collect();
     let restored = restore(chunks);
     assert_eq!(restored.points(), 6000);
-    let feeds: Vec<FeedRef> = restored.feeds.iter().map(|(f, _)| f.clone()).collect();
-    for (feed, points) in &restored.feeds {
-        store.merge_history(feed, points, HistoryKind::Raw, 10_000.0);
+    let feeds: Vec<FeedRef> = restored.feeds.iter().map(|b| b.feed.clone()).collect();
+    for batch in &restored.feeds {
+        store.merge_history(&batch.feed, &batch.points, batch.kind, 10_000.0);
     }
     keeper.restored(&store, &feeds);
     let batch = keeper.poll_write(&store, 20_000.0).expect("b changed");

@@ -20,7 +20,7 @@ use feedboard::service::ServiceKind;
 use feedboard::time::calendar::{iso8601_millis, parse_iso8601};
 use feedboard::ui::feeds_handle::FeedsHandle;
 use leptos::prelude::*;
-use leptos::web_sys::{self, HtmlCanvasElement, HtmlElement};
+use leptos::web_sys::{self, HtmlCanvasElement};
 use page::*;
 use wasm_bindgen_test::*;
 
@@ -34,20 +34,6 @@ fn count_of(feeds: FeedsHandle, feed: &FeedRef) -> u64 {
     feeds
         .store()
         .with_untracked(|store| store.get(feed).map_or(0, |series| series.count()))
-}
-
-/// Mounts the page connected to the plain broker with `filter` subscribed.
-async fn connected_page(filter: &str) -> (HtmlElement, FeedsHandle, impl Drop) {
-    let (root, feeds, app) = mount_with_store(StartupOptions {
-        service: None,
-        url: broker_url().to_owned(),
-        auto_connect: true,
-        subscribe: vec![filter.to_owned()],
-    });
-    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
-    let item = format!("li[data-filter='{filter}']");
-    assert!(wait_until(3000, || text_of(&root, &item).contains("active")).await);
-    (root, feeds, app)
 }
 
 fn draws(canvas: &HtmlCanvasElement) -> u64 {

@@ -73,7 +73,7 @@ async fn an_adafruit_feed_with_a_day_of_history_opens_with_a_full_chart_and_no_k
     let card = add_card(&root, "chart", &feed.id(), "temperature").await;
     click(&root, &format!("{card} button[data-window='24h']"));
     assert!(
-        wait_until(10_000, || {
+        wait_until(6000, || {
             let (points, hours) = kept(feeds, &feed);
             points >= 300 && hours >= 23.0
         })

@@ -26,15 +26,6 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn options(filter: &str) -> StartupOptions {
-    StartupOptions {
-        service: None,
-        url: broker_url().to_owned(),
-        auto_connect: true,
-        subscribe: vec![filter.to_owned()],
-    }
-}
-
 /// The points of `feed` the page holds, as (time, value).
 fn points_of(feeds: FeedsHandle, feed: &FeedRef) -> Vec<(f64, Value)> {
     feeds.store().with_untracked(|store| {
@@ -62,13 +53,14 @@ async fn kept_points(prefix: &str) -> usize {
     restore(chunks)
         .feeds
         .iter()
-        .filter(|(feed, _)| feed.id().starts_with(&format!("topic:{prefix}")))
-        .map(|(_, points)| points.len())
+        .filter(|batch| batch.feed.id().starts_with(&format!("topic:{prefix}")))
+        .map(|batch| batch.points.len())
         .sum()
 }
 
+/// Waits (up to about 6 s: a write is due every second) until `expected` points are kept.
 async fn wait_for_kept(prefix: &str, expected: usize) -> bool {
-    for _ in 0..50 {
+    for _ in 0..30 {
         if kept_points(prefix).await == expected {
             return true;
         }
@@ -105,8 +97,7 @@ async fn publish_readings(feeds: FeedsHandle, prefix: &str, count: usize) -> (Fe
 #[wasm_bindgen_test]
 async fn a_reload_of_a_plain_broker_dashboard_shows_the_same_points() {
     let prefix = unique("feedboard-test/kept");
-    let (root, feeds, app) = mount_with_store(options(&format!("{prefix}/#")));
-    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
+    let (_root, feeds, app) = connected_page(&format!("{prefix}/#")).await;
     let (temperature, door) = publish_readings(feeds, &prefix, 40).await;
     let before = (points_of(feeds, &temperature), points_of(feeds, &door));
     assert!(
@@ -144,8 +135,7 @@ async fn a_reload_of_a_plain_broker_dashboard_shows_the_same_points() {
 #[wasm_bindgen_test]
 async fn forgetting_stored_data_leaves_nothing_for_the_next_load() {
     let prefix = unique("feedboard-test/forget");
-    let (root, feeds, app) = mount_with_store(options(&format!("{prefix}/#")));
-    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
+    let (root, feeds, app) = connected_page(&format!("{prefix}/#")).await;
     let (temperature, _) = publish_readings(feeds, &prefix, 10).await;
     assert!(wait_for_kept(&prefix, 13).await);
     click(&root, "#forget-stored-data");

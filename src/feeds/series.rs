@@ -92,7 +92,7 @@ pub struct HistoryPoint {
 }
 
 /// What kind of history a batch of [`HistoryPoint`]s is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HistoryKind {
     /// Every point as stored.
     Raw,

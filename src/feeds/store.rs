@@ -15,6 +15,18 @@ pub const DEFAULT_MAX_FEEDS: usize = 2000;
 /// rebuilt itself all the time.
 pub const QUIET_BEFORE_EVICTION_MS: f64 = 60_000.0;
 
+/// Points of one feed's past (read from the service, or kept on the device), to merge into
+/// its series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryBatch {
+    /// The feed.
+    pub feed: FeedRef,
+    /// Its points (any order).
+    pub points: Vec<HistoryPoint>,
+    /// Raw or summarised.
+    pub kind: HistoryKind,
+}
+
 /// How much the store keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreLimits {
@@ -106,23 +118,28 @@ impl FeedStore {
     pub fn record(&mut self, update: &FeedUpdate, at_ms: f64) {
         self.revision += 1;
         let revision = self.revision;
-        if !self.entries.contains_key(&update.feed) {
-            if !self.make_room(at_ms) {
-                self.updates_refused += 1;
-                return;
-            }
-            self.order.push(update.feed.clone());
-        }
-        let capacity = self.limits.points_per_feed;
-        let entry = self
-            .entries
-            .entry(update.feed.clone())
-            .or_insert_with(|| Entry {
-                series: FeedSeries::new(capacity),
-                revision,
-            });
+        let Some(entry) = self.entry_for(&update.feed, at_ms) else {
+            self.updates_refused += 1;
+            return;
+        };
         entry.series.record(&update.datum, at_ms);
         entry.revision = revision;
+    }
+
+    /// The entry of `feed`, made (with room made for it) if it is new at `at_ms`; `None` if
+    /// there is no room.
+    fn entry_for(&mut self, feed: &FeedRef, at_ms: f64) -> Option<&mut Entry> {
+        if !self.entries.contains_key(feed) {
+            if !self.make_room(at_ms) {
+                return None;
+            }
+            self.order.push(feed.clone());
+        }
+        let (capacity, revision) = (self.limits.points_per_feed, self.revision);
+        Some(self.entries.entry(feed.clone()).or_insert_with(|| Entry {
+            series: FeedSeries::new(capacity),
+            revision,
+        }))
     }
 
     /// Adds points of `feed`'s past read from the service (see [`FeedSeries::merge_history`]);
@@ -138,25 +155,20 @@ impl FeedStore {
         if points.is_empty() {
             return 0;
         }
-        if !self.entries.contains_key(feed) {
-            if !self.make_room(now_ms) {
-                return 0;
-            }
-            self.order.push(feed.clone());
-        }
-        let capacity = self.limits.points_per_feed;
         let revision = self.revision + 1;
-        let entry = self.entries.entry(feed.clone()).or_insert_with(|| Entry {
-            series: FeedSeries::new(capacity),
-            revision,
-        });
+        let Some(entry) = self.entry_for(feed, now_ms) else {
+            return 0;
+        };
         let added = entry.series.merge_history(points, kind);
-        if entry.series.is_empty() {
+        let empty = entry.series.is_empty();
+        if added > 0 {
+            entry.revision = revision;
+        }
+        if empty {
             self.entries.remove(feed);
             self.order.retain(|kept| kept != feed);
         } else if added > 0 {
             self.revision = revision;
-            entry.revision = revision;
         }
         added
     }

@@ -9,6 +9,7 @@ pub mod reads;
 pub mod request;
 pub mod target;
 
-pub use reads::{FetchId, HistoryBatch, HistoryReads, HistoryState};
+pub use crate::feeds::store::HistoryBatch;
+pub use reads::{FetchId, HistoryReads, HistoryState};
 pub use request::{HttpRequest, HttpResponse};
 pub use target::ReadTarget;

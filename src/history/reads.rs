@@ -9,7 +9,8 @@ use super::request::{Access, HttpRequest, HttpResponse};
 use super::target::{ReadTarget, MIN_SPAN_MS};
 use crate::budget::action::Request;
 use crate::budget::budgets::{Decision, Hold};
-use crate::feeds::series::{HistoryKind, HistoryPoint};
+use crate::feeds::series::HistoryKind;
+use crate::feeds::store::HistoryBatch;
 use crate::service::descriptor::HistoryDialect;
 use crate::service::feed_ref::FeedRef;
 use crate::time::Instant;
@@ -57,24 +58,6 @@ pub enum HistoryState {
     Unavailable(String),
 }
 
-/// Points read for one feed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HistoryBatch {
-    /// The feed.
-    pub feed: FeedRef,
-    /// Its points (any order).
-    pub points: Vec<HistoryPoint>,
-    /// Raw or summarised.
-    pub kind: HistoryKind,
-}
-
-/// [`HistoryKind`] as a map key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum HistoryKindKey {
-    Raw,
-    Summary,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 struct Read {
     target: ReadTarget,
@@ -101,7 +84,7 @@ pub struct HistoryReads {
     access: Option<Access>,
     /// The widest span wanted of each target so far (read, queued or given up on), point by
     /// point and summarised.
-    covered: BTreeMap<(ReadTarget, HistoryKindKey), f64>,
+    covered: BTreeMap<(ReadTarget, HistoryKind), f64>,
     states: BTreeMap<ReadTarget, HistoryState>,
     queue: VecDeque<Read>,
     in_flight: Option<(FetchId, Read, Instant)>,
@@ -122,79 +105,64 @@ impl HistoryReads {
         }
     }
 
-    /// Whether the connection can read history at all.
-    pub fn is_available(&self) -> bool {
-        self.access.is_some()
-    }
-
     /// Where the read of `target` stands, if it was wanted.
     pub fn state(&self, target: &ReadTarget) -> Option<&HistoryState> {
         self.states.get(target)
     }
 
     /// The dashboard wants `span_ms` of `target`'s past, up to `wall_now_ms`. Each span is
-    /// read once: a narrower or equal want later costs nothing.
-    pub fn want(&mut self, target: ReadTarget, span_ms: f64, wall_now_ms: f64) {
+    /// read once: a narrower or equal want later costs nothing. Returns whether anything
+    /// changed (a read was queued, or refused at once).
+    pub fn want(&mut self, target: ReadTarget, span_ms: f64, wall_now_ms: f64) -> bool {
         let Some(access) = &self.access else {
-            return;
+            return false;
         };
-        let summarised = access.dialect == HistoryDialect::AdafruitIo && span_ms > RAW_SPAN_MS;
-        let key = if summarised {
-            HistoryKindKey::Summary
+        let kind = if access.dialect == HistoryDialect::AdafruitIo && span_ms > RAW_SPAN_MS {
+            HistoryKind::Aggregated
         } else {
-            HistoryKindKey::Raw
+            HistoryKind::Raw
         };
-        let covered = self
-            .covered
-            .get(&(target.clone(), key))
-            .copied()
-            .unwrap_or(0.0);
-        if !span_ms.is_finite() || span_ms <= covered {
-            return;
+        let key = (target.clone(), kind);
+        if !span_ms.is_finite() || span_ms <= self.covered.get(&key).copied().unwrap_or(0.0) {
+            return false;
         }
-        self.covered.insert((target.clone(), key), span_ms);
+        let start_ms = wall_now_ms - span_ms;
+        let request = match (&target, access.dialect) {
+            (ReadTarget::AdafruitFeed { owner, key }, HistoryDialect::AdafruitIo) => match kind {
+                HistoryKind::Aggregated => {
+                    let hours = (span_ms / 3_600_000.0).ceil() as u32;
+                    access.adafruit_chart(owner, key, hours)
+                }
+                HistoryKind::Raw => access.adafruit_raw(owner, key, start_ms),
+            },
+            (ReadTarget::ThingSpeakChannel(channel), HistoryDialect::ThingSpeak) => {
+                let minutes = (span_ms / 60_000.0).ceil() as u32;
+                access.thingspeak_channel(*channel, minutes)
+            }
+            // A feed of another service than the connection's: nothing to read here.
+            _ => return false,
+        };
+        self.covered.insert(key, span_ms);
         if let Some(reason) = &self.stopped {
             self.states
                 .insert(target, HistoryState::Unavailable(reason.clone()));
-            return;
+            return true;
         }
-        let read = |kind, start_ms: f64, request| Read {
+        // A narrower read of the same kind still waiting is replaced by this one.
+        self.queue
+            .retain(|queued| queued.target != target || queued.kind != kind);
+        self.queue.push_back(Read {
             target: target.clone(),
             kind,
             start_ms,
             request,
             page: 1,
             attempts: 0,
-        };
-        let mut reads = Vec::new();
-        match (&target, access.dialect) {
-            (ReadTarget::AdafruitFeed { owner, key }, HistoryDialect::AdafruitIo) => {
-                let start = wall_now_ms - span_ms;
-                if summarised {
-                    let hours = (span_ms / 3_600_000.0).ceil() as u32;
-                    let request = access.adafruit_chart(owner, key, hours);
-                    reads.push(read(HistoryKind::Aggregated, start, request));
-                } else {
-                    let request = access.adafruit_raw(owner, key, start);
-                    reads.push(read(HistoryKind::Raw, start, request));
-                }
-            }
-            (ReadTarget::ThingSpeakChannel(channel), HistoryDialect::ThingSpeak) => {
-                let minutes = (span_ms / 60_000.0).ceil() as u32;
-                let request = access.thingspeak_channel(*channel, minutes);
-                reads.push(read(HistoryKind::Raw, wall_now_ms - span_ms, request));
-            }
-            // A feed of another service than the connection's: nothing to read here.
-            _ => return,
-        }
-        // A narrower read of the same kind still waiting is replaced by this one.
-        let kind = reads.first().map(|r| r.kind);
-        self.queue
-            .retain(|queued| queued.target != target || Some(queued.kind) != kind);
-        self.queue.extend(reads);
+        });
         if !matches!(self.states.get(&target), Some(HistoryState::Paused { .. })) {
             self.states.insert(target, HistoryState::Loading);
         }
+        true
     }
 
     /// Starts the next read if none is in flight and `decide` (the budgets) lets it go.

@@ -30,7 +30,7 @@ impl fmt::Debug for HttpRequest {
 }
 
 /// `url` with the value of any `api_key` parameter hidden.
-pub fn redacted(url: &str) -> String {
+fn redacted(url: &str) -> String {
     match url.split_once("api_key=") {
         Some((before, after)) => {
             let rest = after.find('&').map_or("", |at| &after[at..]);

@@ -49,13 +49,6 @@ pub struct WriteBatch {
     pub puts: Vec<(ChunkKey, Vec<u8>)>,
 }
 
-impl WriteBatch {
-    /// Bytes written.
-    pub fn bytes(&self) -> usize {
-        self.puts.iter().map(|(_, bytes)| bytes.len()).sum()
-    }
-}
-
 impl Synced {
     /// Everything `series` holds counts as written (stored already, or not to be stored below
     /// `floor`).
@@ -153,11 +146,6 @@ impl Keeper {
         if let Err(error) = result {
             self.stopped = Some(error);
         }
-    }
-
-    /// When [`Keeper::poll_write`] may next give a batch.
-    pub fn next_write_ms(&self) -> Option<f64> {
-        self.last_write_ms.map(|last| last + WRITE_EVERY_MS)
     }
 
     /// `feeds` were read back from storage into `store`: those that hold nothing else (no

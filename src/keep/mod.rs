@@ -6,7 +6,8 @@
 pub mod codec;
 pub mod keeper;
 
-use crate::feeds::series::HistoryPoint;
+use crate::feeds::series::HistoryKind;
+use crate::feeds::store::HistoryBatch;
 use crate::service::feed_ref::FeedRef;
 use keeper::ChunkKey;
 use std::collections::BTreeMap;
@@ -14,8 +15,8 @@ use std::collections::BTreeMap;
 /// What was read back.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Restored {
-    /// Each feed's points, oldest first.
-    pub feeds: Vec<(FeedRef, Vec<HistoryPoint>)>,
+    /// Each feed's points, oldest first (kept one by one: raw).
+    pub feeds: Vec<HistoryBatch>,
     /// Chunks that could not be read (left out; the rest still count).
     pub damaged: usize,
 }
@@ -23,7 +24,7 @@ pub struct Restored {
 impl Restored {
     /// Points read back in all.
     pub fn points(&self) -> usize {
-        self.feeds.iter().map(|(_, points)| points.len()).sum()
+        self.feeds.iter().map(|batch| batch.points.len()).sum()
     }
 }
 
@@ -50,7 +51,11 @@ pub fn restore(chunks: Vec<(ChunkKey, Vec<u8>)>) -> Restored {
             }
         }
         if !points.is_empty() {
-            restored.feeds.push((feed, points));
+            restored.feeds.push(HistoryBatch {
+                feed,
+                points,
+                kind: HistoryKind::Raw,
+            });
         }
     }
     restored

@@ -265,14 +265,9 @@ impl Link {
         &self.monitor
     }
 
-    /// Where the read of `feed`'s history stands, if it was wanted.
-    pub fn history_state(&self, feed: &FeedRef) -> Option<&HistoryState> {
-        self.history.state(&ReadTarget::of(feed)?)
-    }
-
-    /// Whether the connection's service keeps history it can read.
-    pub fn reads_history(&self) -> bool {
-        self.history.is_available()
+    /// Where the read of `target`'s history stands, if it was wanted.
+    pub fn history_state(&self, target: &ReadTarget) -> Option<&HistoryState> {
+        self.history.state(target)
     }
 
     /// What the saved outbox keeps now.
@@ -394,8 +389,10 @@ impl Link {
     /// The dashboard shows `feed` and wants `span_ms` of its past up to `wall_now_ms` (ms since
     /// the Unix epoch): read once per feed and span, through the history read budget.
     pub fn want_history(&mut self, now: Instant, wall_now_ms: f64, feed: &FeedRef, span_ms: f64) {
-        if let Some(target) = ReadTarget::of(feed) {
-            self.history.want(target, span_ms, wall_now_ms);
+        let Some(target) = ReadTarget::of(feed) else {
+            return;
+        };
+        if self.history.want(target, span_ms, wall_now_ms) {
             self.changed = true;
             self.drive(now);
         }
@@ -463,14 +460,8 @@ impl Link {
             self.budgets.pause(class, until);
             self.events
                 .push_back(LinkEvent::Share(Shared::Pause { class, until }));
-            self.monitor.record(
-                now,
-                MonitorKind::Held {
-                    action: "history reads (the service answered 429 Too Many Requests)".to_owned(),
-                    until,
-                    hold: Hold::Paused(class),
-                },
-            );
+            let action = "history reads (the service answered 429 Too Many Requests)";
+            self.monitor.held(now, action, until, Hold::Paused(class));
         }
         self.take_history_batches();
         self.changed = true;
@@ -539,14 +530,7 @@ impl Link {
         let decision = self.budgets.try_commit(now, request);
         match &decision {
             Decision::Go => self.share_spend(now, request),
-            Decision::Wait { until, hold } => self.monitor.record(
-                now,
-                MonitorKind::Held {
-                    action: action.to_owned(),
-                    until: *until,
-                    hold: *hold,
-                },
-            ),
+            Decision::Wait { until, hold } => self.monitor.held(now, action, *until, *hold),
             Decision::Refuse(refusal) => self.monitor.record(
                 now,
                 MonitorKind::Refused {
@@ -630,14 +614,7 @@ impl Link {
             self.changed = true;
         }
         if let Some((action, until, hold)) = pumped.held {
-            self.monitor.record(
-                now,
-                MonitorKind::Held {
-                    action,
-                    until,
-                    hold,
-                },
-            );
+            self.monitor.held(now, action, until, hold);
             self.changed = true;
         }
     }
@@ -788,15 +765,8 @@ impl Link {
             self.share_spend(now, request);
         }
         for (topic, until, hold) in released.held {
-            let action = format!("publish to {topic}");
-            self.monitor.record(
-                now,
-                MonitorKind::Held {
-                    action,
-                    until,
-                    hold,
-                },
-            );
+            self.monitor
+                .held(now, format!("publish to {topic}"), until, hold);
         }
         for (topic, refusal) in released.refused {
             let action = format!("publish to {topic}");

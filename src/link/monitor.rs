@@ -79,6 +79,19 @@ impl Monitor {
         }
     }
 
+    /// Records that `action` was held back until `until` because of `hold`.
+    pub fn held(&mut self, at: Instant, action: impl Into<String>, until: Instant, hold: Hold) {
+        let action = action.into();
+        self.record(
+            at,
+            MonitorKind::Held {
+                action,
+                until,
+                hold,
+            },
+        );
+    }
+
     /// The entries, oldest first.
     pub fn entries(&self) -> impl DoubleEndedIterator<Item = &MonitorEntry> + ExactSizeIterator {
         self.entries.iter()

@@ -4,11 +4,9 @@
 
 use crate::feeds::ingest::ingest;
 use crate::feeds::message_log::MessageLog;
-use crate::feeds::series::{HistoryKind, HistoryPoint};
 use crate::feeds::store::{FeedStore, StoreLimits};
 use crate::history::HistoryBatch;
 use crate::mqtt::Message;
-use crate::service::feed_ref::FeedRef;
 use crate::service::ServiceKind;
 use leptos::prelude::*;
 
@@ -44,25 +42,13 @@ impl FeedsHandle {
         });
     }
 
-    /// Merges points read from the service's history into their feeds' series.
+    /// Merges points of feeds' past (read from the service, or kept data read back) into their
+    /// series, in one update of the store.
     pub fn merge_history(&self, batches: &[HistoryBatch], now_ms: f64) {
         self.store.update(|store| {
             for batch in batches {
                 store.merge_history(&batch.feed, &batch.points, batch.kind, now_ms);
             }
-        });
-    }
-
-    /// Merges points of `feed`'s past (history read, or kept data read back) into its series.
-    pub fn merge_history_points(
-        &self,
-        feed: &FeedRef,
-        points: &[HistoryPoint],
-        kind: HistoryKind,
-        now_ms: f64,
-    ) {
-        self.store.update(|store| {
-            store.merge_history(feed, points, kind, now_ms);
         });
     }
 

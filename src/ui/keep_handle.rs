@@ -6,7 +6,6 @@
 use super::feeds_handle::FeedsHandle;
 use super::page_clock::PageClock;
 use super::profiles_handle::ProfilesHandle;
-use crate::feeds::series::HistoryKind;
 use crate::keep::keeper::Keeper;
 use crate::keep::restore;
 use crate::link::ConnectionSettings;
@@ -128,13 +127,10 @@ impl KeepHandle {
             match read {
                 Ok(chunks) => {
                     let restored = restore(chunks);
-                    let now = wall_clock_millis();
-                    for (feed, points) in &restored.feeds {
-                        handle
-                            .feeds
-                            .merge_history_points(feed, points, HistoryKind::Raw, now);
-                    }
-                    let feeds: Vec<_> = restored.feeds.iter().map(|(f, _)| f.clone()).collect();
+                    handle
+                        .feeds
+                        .merge_history(&restored.feeds, wall_clock_millis());
+                    let feeds: Vec<_> = restored.feeds.iter().map(|b| b.feed.clone()).collect();
                     handle.keeper.update_value(|keeper| {
                         store.with_untracked(|store| keeper.restored(store, &feeds));
                     });

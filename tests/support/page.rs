@@ -401,3 +401,17 @@ pub fn series_columns(canvas: &HtmlCanvasElement) -> Vec<u32> {
     columns.sort_unstable();
     columns
 }
+
+/// Mounts the page connected to the plain broker with `filter` subscribed.
+pub async fn connected_page(filter: &str) -> (HtmlElement, FeedsHandle, impl Drop) {
+    let (root, feeds, app) = mount_with_store(StartupOptions {
+        service: None,
+        url: broker_url().to_owned(),
+        auto_connect: true,
+        subscribe: vec![filter.to_owned()],
+    });
+    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
+    let item = format!("li[data-filter='{filter}']");
+    assert!(wait_until(3000, || text_of(&root, &item).contains("active")).await);
+    (root, feeds, app)
+}

@@ -2,7 +2,7 @@
 //! the service asked for, or why it is unavailable. Nothing once it is read.
 
 use super::card_signal;
-use crate::history::HistoryState;
+use crate::history::{HistoryState, ReadTarget};
 use crate::ui::link_handle::LinkHandle;
 use leptos::prelude::*;
 
@@ -18,10 +18,13 @@ pub fn HistoryNote(id: u32) -> impl IntoView {
         if card.kind.is_control() {
             return Vec::new();
         }
-        let several = card.feeds.len() > 1;
+        // One note per read: the fields of a ThingSpeak channel are read together.
+        let mut targets: Vec<ReadTarget> = card.feeds.iter().filter_map(ReadTarget::of).collect();
+        targets.dedup();
+        let several = targets.len() > 1;
         let mut notes: Vec<(bool, String)> = Vec::new();
-        for feed in &card.feeds {
-            let text = match link.history_state(feed) {
+        for target in &targets {
+            let (problem, text) = match link.history_state(target) {
                 Some(HistoryState::Loading) => (false, "Loading history…".to_owned()),
                 Some(HistoryState::Paused { .. }) => (
                     false,
@@ -34,14 +37,11 @@ pub fn HistoryNote(id: u32) -> impl IntoView {
                 Some(HistoryState::Loaded { .. }) | None => continue,
             };
             let text = if several {
-                (text.0, format!("{}: {}", feed.short_name(), text.1))
+                format!("{target}: {text}")
             } else {
                 text
             };
-            // A ThingSpeak card of several fields of one channel gets one note, not one each.
-            if !notes.iter().any(|(_, known)| known.ends_with(&text.1)) {
-                notes.push(text);
-            }
+            notes.push((problem, text));
         }
         notes
     });

@@ -11,7 +11,7 @@ mod events;
 use super::feeds_handle::FeedsHandle;
 use super::frame_loop::FrameLoop;
 use crate::budget::budgets::Meter;
-use crate::history::HistoryState;
+use crate::history::{HistoryState, ReadTarget};
 use crate::link::{ConnectionSettings, Link, LinkEvent, LinkStatus, SlotId};
 use crate::mqtt::{QoS, Subscription};
 use crate::platform::clock::{now, wall_clock_millis};
@@ -303,17 +303,15 @@ impl LinkHandle {
     pub fn want_history(&self, wants: &[(FeedRef, f64)]) {
         let wall_now = wall_clock_millis();
         let _ = self.command(|link, now| {
-            if link.reads_history() {
-                for (feed, span) in wants {
-                    link.want_history(now, wall_now, feed, *span);
-                }
+            for (feed, span) in wants {
+                link.want_history(now, wall_now, feed, *span);
             }
         });
     }
 
-    /// Where the read of `feed`'s history stands (reactive, like [`LinkHandle::read`]).
-    pub fn history_state(&self, feed: &FeedRef) -> Option<HistoryState> {
-        self.read(|link| link.history_state(feed).cloned())
+    /// Where the read of `target`'s history stands (reactive, like [`LinkHandle::read`]).
+    pub fn history_state(&self, target: &ReadTarget) -> Option<HistoryState> {
+        self.read(|link| link.history_state(target).cloned())
             .flatten()
     }
 
