@@ -5,7 +5,7 @@
 
 use feedboard::chart::draw::Line;
 use feedboard::feeds::decimate::decimate;
-use feedboard::feeds::series::Sample;
+use feedboard::feeds::series::{FeedSeries, Sample};
 use feedboard::feeds::store::{FeedStore, StoreLimits};
 use feedboard::service::feed_ref::FeedRef;
 use feedboard::service::incoming::FeedUpdate;
@@ -62,28 +62,30 @@ fn finish(canvas: &web_sys::HtmlCanvasElement) {
     let _ = context.get_image_data(0.0, 0.0, 1.0, 1.0);
 }
 
-/// Draws `points` (decimated to the canvas width first when `decimated`); returns the time
-/// taken in ms and the points handed to plotters.
+/// Draws the series' window (decimated to the canvas width first, as cards do, when
+/// `all_points` is `None`; else `all_points` as they are); returns the time taken in ms and the
+/// points handed to plotters.
 fn redraw(
     canvas: &web_sys::HtmlCanvasElement,
-    series: &[Sample],
+    series: &FeedSeries,
     from_ms: f64,
     to_ms: f64,
-    decimated: bool,
+    all_points: Option<&[Sample]>,
 ) -> (f64, usize) {
     let start = now_ms();
     let mut reduced = Vec::new();
-    let points: &[Sample] = if decimated {
-        decimate(
-            (series, &[]),
-            from_ms,
-            to_ms,
-            canvas.width() as usize,
-            &mut reduced,
-        );
-        &reduced
-    } else {
-        series
+    let points: &[Sample] = match all_points {
+        Some(points) => points,
+        None => {
+            decimate(
+                series.window(from_ms, to_ms),
+                from_ms,
+                to_ms,
+                canvas.width() as usize,
+                &mut reduced,
+            );
+            &reduced
+        }
     };
     draw_lines(
         canvas,
@@ -101,37 +103,39 @@ fn redraw(
 fn redraw_of_a_million_point_series_with_and_without_decimation() {
     let to_ms = 1_795_457_045_000.0;
     let from_ms = to_ms - 86_400_000.0;
-    let series: Vec<Sample> = (0..1_000_000)
-        .map(|i| {
-            let t = f64::from(i);
-            Sample {
-                time_ms: from_ms + t * 86.4,
-                value: 20.0
-                    + 5.0 * (t / 40_000.0).sin()
-                    + ((t * 12.9898).sin() * 43_758.545).fract(),
-            }
-        })
-        .collect();
+    let mut series = FeedSeries::new(1_000_000);
+    for i in 0..1_000_000 {
+        let t = f64::from(i);
+        let value = 20.0 + 5.0 * (t / 40_000.0).sin() + ((t * 12.9898).sin() * 43_758.545).fract();
+        series.record(&Datum::plain(Value::Number(value)), from_ms + t * 86.4);
+    }
+    let all_points: Vec<Sample> = series.samples().collect();
     for (width, height) in [(1200, 300), (2400, 600)] {
         let canvas = canvas(width, height);
         // Warm up (fonts, code paths), then measure.
-        redraw(&canvas, &series, from_ms, to_ms, true);
+        redraw(&canvas, &series, from_ms, to_ms, None);
         let decimated: Vec<(f64, usize)> = (0..20)
-            .map(|_| redraw(&canvas, &series, from_ms, to_ms, true))
+            .map(|_| redraw(&canvas, &series, from_ms, to_ms, None))
             .collect();
         let decimation_only = median(
             (0..20)
                 .map(|_| {
                     let start = now_ms();
                     let mut out = Vec::new();
-                    decimate((&series, &[]), from_ms, to_ms, width as usize, &mut out);
+                    decimate(
+                        series.window(from_ms, to_ms),
+                        from_ms,
+                        to_ms,
+                        width as usize,
+                        &mut out,
+                    );
                     assert!(!out.is_empty());
                     now_ms() - start
                 })
                 .collect(),
         );
         let full: Vec<(f64, usize)> = (0..5)
-            .map(|_| redraw(&canvas, &series, from_ms, to_ms, false))
+            .map(|_| redraw(&canvas, &series, from_ms, to_ms, Some(&all_points)))
             .collect();
         let with = median(decimated.iter().map(|d| d.0).collect());
         let without = median(full.iter().map(|d| d.0).collect());

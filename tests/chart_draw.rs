@@ -213,7 +213,7 @@ fn a_decimated_million_points_draw_as_a_few_thousand_with_the_same_extremes() {
         .collect();
     let to = T0 + 10_000_000.0;
     let mut reduced = Vec::new();
-    decimate((&series, &[]), T0, to, 1600, &mut reduced);
+    decimate(series.iter().copied(), T0, to, 1600, &mut reduced);
     assert!(reduced.len() <= 6400);
     let mut recorder = Recorder {
         size: (1600, 400),

@@ -49,12 +49,12 @@ impl Column {
     }
 }
 
-/// Appends to `out` the numeric samples of `parts` (in time order) reduced to at most four per
+/// Appends to `out` the numeric `samples` (in time order) reduced to at most four per
 /// pixel column, for a window from `from_ms` to `to_ms` drawn `columns` pixels wide. Samples
 /// outside the window (the ones that lead a line to its edges) keep their own columns. Text
 /// samples (NaN) are skipped.
 pub fn decimate(
-    parts: (&[Sample], &[Sample]),
+    samples: impl Iterator<Item = Sample>,
     from_ms: f64,
     to_ms: f64,
     columns: usize,
@@ -69,8 +69,7 @@ pub fn decimate(
         column.clamp(-1.0, columns) as i64
     };
     let mut current: Option<Column> = None;
-    let samples = parts.0.iter().chain(parts.1).copied().enumerate();
-    for (position, sample) in samples.filter(|(_, s)| s.is_number()) {
+    for (position, sample) in samples.enumerate().filter(|(_, s)| s.is_number()) {
         let index = column_of(sample.time_ms);
         match current.as_mut() {
             Some(column) if column.index == index => column.add(position, sample),
@@ -100,8 +99,7 @@ mod tests {
 
     fn run(input: &[Sample], from: f64, to: f64, columns: usize) -> Vec<(f64, f64)> {
         let mut out = Vec::new();
-        let (a, b) = input.split_at(input.len() / 2);
-        decimate((a, b), from, to, columns, &mut out);
+        decimate(input.iter().copied(), from, to, columns, &mut out);
         out.iter().map(|s| (s.time_ms, s.value)).collect()
     }
 

@@ -8,5 +8,6 @@ pub mod message_log;
 pub mod payload_text;
 pub mod rate;
 pub mod ring;
+pub mod sample_ring;
 pub mod series;
 pub mod store;

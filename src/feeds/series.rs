@@ -3,6 +3,7 @@
 
 use super::rate::RateMeter;
 use super::ring::BoundedRing;
+use super::sample_ring::{SampleRing, Samples};
 use crate::service::value::{Datum, Location, Value};
 
 /// Default number of updates kept per feed.
@@ -107,7 +108,7 @@ const SAME_UPDATE_TOLERANCE_MS: f64 = 2_000.0;
 /// A feed's bounded history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedSeries {
-    samples: BoundedRing<Sample>,
+    samples: SampleRing,
     texts: BoundedRing<Tagged<String>>,
     text_bytes: usize,
     locations: BoundedRing<Tagged<Location>>,
@@ -128,7 +129,7 @@ impl FeedSeries {
     /// An empty series keeping at most `capacity` updates.
     pub fn new(capacity: usize) -> Self {
         Self {
-            samples: BoundedRing::new(capacity),
+            samples: SampleRing::new(capacity),
             texts: BoundedRing::new(capacity),
             text_bytes: 0,
             locations: BoundedRing::new(capacity),
@@ -240,7 +241,7 @@ impl FeedSeries {
         }
         let capacity = self.samples.bound();
         self.generation += 1;
-        self.samples = BoundedRing::new(capacity);
+        self.samples = SampleRing::new(capacity);
         self.texts = BoundedRing::new(capacity);
         self.locations = BoundedRing::new(capacity);
         self.text_bytes = 0;
@@ -342,7 +343,7 @@ impl FeedSeries {
     }
 
     /// Every kept sample, oldest first.
-    pub fn samples(&self) -> impl DoubleEndedIterator<Item = &Sample> + ExactSizeIterator + Clone {
+    pub fn samples(&self) -> Samples<'_> {
         self.samples.iter()
     }
 
@@ -355,12 +356,12 @@ impl FeedSeries {
     }
 
     /// The samples from `from_ms` to `to_ms`, plus one on each side so a line reaches the
-    /// edges of the window, as up to two slices in time order.
-    pub fn window(&self, from_ms: f64, to_ms: f64) -> (&[Sample], &[Sample]) {
+    /// edges of the window, in time order.
+    pub fn window(&self, from_ms: f64, to_ms: f64) -> Samples<'_> {
         let start = self.samples.partition_point(|s| s.time_ms < from_ms);
         let end = self.samples.partition_point(|s| s.time_ms <= to_ms);
         self.samples
-            .slices(start.saturating_sub(1)..end.saturating_add(1))
+            .range(start.saturating_sub(1)..end.saturating_add(1))
     }
 
     /// The numeric sample closest in time to `time_ms`.
@@ -374,9 +375,9 @@ impl FeedSeries {
             .filter_map(|i| self.samples.get(i))
             .find(|s| s.is_number());
         match (before, after) {
-            (Some(b), Some(a)) if time_ms - b.time_ms <= a.time_ms - time_ms => Some(*b),
-            (_, Some(a)) => Some(*a),
-            (b, None) => b.copied(),
+            (Some(b), Some(a)) if time_ms - b.time_ms <= a.time_ms - time_ms => Some(b),
+            (_, Some(a)) => Some(a),
+            (b, None) => b,
         }
     }
 
@@ -617,12 +618,10 @@ mod tests {
         for t in 0..10 {
             series.record(&number(f64::from(t)), f64::from(t) * 10.0);
         }
-        let (a, b) = series.window(35.0, 62.0);
-        let times: Vec<f64> = a.iter().chain(b).map(|s| s.time_ms).collect();
+        let times: Vec<f64> = series.window(35.0, 62.0).map(|s| s.time_ms).collect();
         assert_eq!(times, vec![30.0, 40.0, 50.0, 60.0, 70.0]);
-        let (a, b) = series.window(1000.0, 2000.0);
         assert_eq!(
-            a.len() + b.len(),
+            series.window(1000.0, 2000.0).len(),
             1,
             "the last sample still leads into the window"
         );
