@@ -124,15 +124,23 @@ fn value_extent(lines: &[Line<'_>], from_ms: f64, to_ms: f64) -> Option<(f64, f6
 }
 
 /// The line width in device pixels. A line with more points than pixel columns is a band of
-/// min/max strokes: one device pixel draws the same band, and canvas rasterisers draw such
-/// hairlines several times faster than wider strokes. Sparser lines get a comfortable width.
+/// min/max strokes: one device pixel draws the same band. A line whose segments are short (less
+/// than [`SHORT_SEGMENT_PX`] on average) gets one CSS pixel, as uPlot draws by default: a wider
+/// stroke of many short segments looks no better and takes the canvas several times as long
+/// (1 000 points at 1200 px: 5.4 ms at 2 px against 0.7 ms at 1 px in software-rendered
+/// Chromium). Sparser lines get a comfortable width.
 pub fn stroke_width(points: usize, columns: usize, scale: f64) -> u32 {
     if points > columns {
         1
+    } else if points * SHORT_SEGMENT_PX > columns {
+        scale.round().max(1.0) as u32
     } else {
         (1.75 * scale).round().max(1.0) as u32
     }
 }
+
+/// See [`stroke_width`].
+const SHORT_SEGMENT_PX: usize = 4;
 
 /// Draws the chart onto `backend`, filling it entirely.
 pub fn draw_chart<DB: DrawingBackend>(
@@ -253,4 +261,27 @@ fn draw<DB: DrawingBackend>(
         y_max: y_scale.max,
         points_drawn,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_thin_as_their_segments_shorten() {
+        // 1 200 columns on a laptop (scale 1) and a phone (scale 2).
+        assert_eq!(stroke_width(100, 1_200, 1.0), 2, "sparse: comfortable");
+        assert_eq!(stroke_width(100, 1_200, 2.0), 4);
+        assert_eq!(
+            stroke_width(1_000, 1_200, 1.0),
+            1,
+            "short segments: one CSS pixel"
+        );
+        assert_eq!(stroke_width(1_000, 1_200, 2.0), 2);
+        assert_eq!(
+            stroke_width(5_000, 1_200, 2.0),
+            1,
+            "a band: one device pixel"
+        );
+    }
 }

@@ -4,9 +4,15 @@
 //! adds a styled `<span>` to the page and reads its size: a forced page layout for every tick
 //! label of every redraw (and a `style` attribute a strict Content-Security-Policy refuses).
 //! `measureText` on the canvas's own context gives the same answer without touching the page.
+//!
+//! Straight lines (grid and axes) of one style are stroked as one path, and text state (font,
+//! alignment, colour) is set only when it changes: a redraw of a small chart is mostly such
+//! calls, each a trip into the browser, and setting a font makes the browser parse it.
 
+use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+    FontTransform,
 };
 use plotters_canvas::CanvasBackend;
 use std::cell::RefCell;
@@ -27,6 +33,76 @@ thread_local! {
 pub struct ChartCanvasBackend {
     canvas: CanvasBackend,
     context: web_sys::CanvasRenderingContext2d,
+    /// Straight lines not yet stroked, all of `lines_style`.
+    lines: Vec<((f64, f64), (f64, f64))>,
+    lines_style: Option<LineStyle>,
+    /// The context's text state as last set here; `None` once something else may have set it
+    /// (a cell: measuring text, through `&self`, sets the font).
+    text: RefCell<Option<TextState>>,
+}
+
+/// A stroke's colour as the canvas takes it, and its width.
+#[derive(Debug, Clone, PartialEq)]
+struct LineStyle {
+    colour: String,
+    width: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct TextState {
+    font: String,
+    colour: String,
+    align: &'static str,
+    baseline: &'static str,
+}
+
+/// The colour as plotters-canvas writes it.
+fn css_colour(colour: BackendColor) -> String {
+    let (r, g, b) = colour.rgb;
+    format!("rgba({r},{g},{b},{})", colour.alpha)
+}
+
+/// Moves a horizontal or vertical line half a pixel, onto pixel centres, so a 1-pixel line is
+/// sharp (as plotters-canvas does).
+fn on_pixel_centres(from: BackendCoord, to: BackendCoord) -> ((f64, f64), (f64, f64)) {
+    let (mut from, mut to) = (
+        (f64::from(from.0), f64::from(from.1)),
+        (f64::from(to.0), f64::from(to.1)),
+    );
+    if from.0 == to.0 {
+        from.0 -= 0.5;
+        to.0 -= 0.5;
+    }
+    if from.1 == to.1 {
+        from.1 -= 0.5;
+        to.1 -= 0.5;
+    }
+    (from, to)
+}
+
+impl ChartCanvasBackend {
+    /// Strokes the lines gathered so far, in one path.
+    fn flush_lines(&mut self) {
+        let Some(style) = self.lines_style.take() else {
+            return;
+        };
+        let context = &self.context;
+        context.begin_path();
+        context.set_stroke_style_str(&style.colour);
+        context.set_line_width(f64::from(style.width));
+        for (from, to) in self.lines.drain(..) {
+            context.move_to(from.0, from.1);
+            context.line_to(to.0, to.1);
+        }
+        context.stroke();
+    }
+
+    /// Before a drawing call handed to plotters-canvas: pending lines first, and forget the text
+    /// state (it sets fill styles and fonts itself).
+    fn before_other_drawing(&mut self) {
+        self.flush_lines();
+        self.text.take();
+    }
 }
 
 impl ChartCanvasBackend {
@@ -40,6 +116,9 @@ impl ChartCanvasBackend {
         Some(Self {
             canvas: CanvasBackend::with_canvas_object(canvas.clone())?,
             context,
+            lines: Vec::new(),
+            lines_style: None,
+            text: RefCell::new(None),
         })
     }
 }
@@ -59,6 +138,7 @@ impl DrawingBackend for ChartCanvasBackend {
     }
 
     fn present(&mut self) -> Result<(), DrawingErrorKind<CanvasError>> {
+        self.flush_lines();
         self.canvas.present()
     }
 
@@ -67,6 +147,7 @@ impl DrawingBackend for ChartCanvasBackend {
         point: BackendCoord,
         colour: BackendColor,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
+        self.before_other_drawing();
         self.canvas.draw_pixel(point, colour)
     }
 
@@ -76,7 +157,20 @@ impl DrawingBackend for ChartCanvasBackend {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
-        self.canvas.draw_line(from, to, style)
+        let colour = style.color();
+        if colour.alpha == 0.0 {
+            return Ok(());
+        }
+        let line_style = LineStyle {
+            colour: css_colour(colour),
+            width: style.stroke_width(),
+        };
+        if self.lines_style.as_ref() != Some(&line_style) {
+            self.flush_lines();
+            self.lines_style = Some(line_style);
+        }
+        self.lines.push(on_pixel_centres(from, to));
+        Ok(())
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -86,6 +180,7 @@ impl DrawingBackend for ChartCanvasBackend {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
+        self.before_other_drawing();
         self.canvas.draw_rect(upper_left, bottom_right, style, fill)
     }
 
@@ -94,6 +189,7 @@ impl DrawingBackend for ChartCanvasBackend {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
+        self.before_other_drawing();
         // Bevel joins are the cheapest to rasterise, and a decimated line turns sharply at
         // nearly every point.
         self.context.set_line_join("bevel");
@@ -107,6 +203,7 @@ impl DrawingBackend for ChartCanvasBackend {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
+        self.before_other_drawing();
         self.canvas.draw_circle(center, radius, style, fill)
     }
 
@@ -115,6 +212,7 @@ impl DrawingBackend for ChartCanvasBackend {
         vertices: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
+        self.before_other_drawing();
         self.canvas.fill_polygon(vertices, style)
     }
 
@@ -124,7 +222,50 @@ impl DrawingBackend for ChartCanvasBackend {
         style: &S,
         position: BackendCoord,
     ) -> Result<(), DrawingErrorKind<CanvasError>> {
-        self.canvas.draw_text(text, style, position)
+        let colour = style.color();
+        if colour.alpha == 0.0 {
+            return Ok(());
+        }
+        if !matches!(style.transform(), FontTransform::None) {
+            // Turned text (the charts draw none) goes the general way.
+            self.before_other_drawing();
+            return self.canvas.draw_text(text, style, position);
+        }
+        self.flush_lines();
+        let wanted = TextState {
+            font: font_of(style),
+            colour: css_colour(colour),
+            align: match style.anchor().h_pos {
+                HPos::Left => "start",
+                HPos::Right => "end",
+                HPos::Center => "center",
+            },
+            baseline: match style.anchor().v_pos {
+                VPos::Top => "top",
+                VPos::Center => "middle",
+                VPos::Bottom => "bottom",
+            },
+        };
+        let known = self.text.take();
+        let context = &self.context;
+        if known.as_ref().map(|k| &k.font) != Some(&wanted.font) {
+            context.set_font(&wanted.font);
+        }
+        if known.as_ref().map(|k| &k.colour) != Some(&wanted.colour) {
+            context.set_fill_style_str(&wanted.colour);
+        }
+        if known.as_ref().map(|k| k.align) != Some(wanted.align) {
+            context.set_text_align(wanted.align);
+        }
+        if known.as_ref().map(|k| k.baseline) != Some(wanted.baseline) {
+            context.set_text_baseline(wanted.baseline);
+        }
+        self.text.replace(Some(wanted));
+        self.context
+            .fill_text(text, f64::from(position.0), f64::from(position.1))
+            .map_err(|error| {
+                DrawingErrorKind::FontError(format!("the canvas refused a label: {error:?}").into())
+            })
     }
 
     fn estimate_text_size<S: BackendTextStyle>(
@@ -132,13 +273,7 @@ impl DrawingBackend for ChartCanvasBackend {
         text: &str,
         style: &S,
     ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
-        // The same font string plotters-canvas draws with.
-        let font = format!(
-            "{} {}px {}",
-            style.style().as_str(),
-            style.size(),
-            style.family().as_str()
-        );
+        let font = font_of(style);
         let known = MEASURED.with(|measured| {
             measured
                 .borrow()
@@ -147,6 +282,8 @@ impl DrawingBackend for ChartCanvasBackend {
                 .copied()
         });
         let width = known.unwrap_or_else(|| {
+            // Measuring sets the context's font: the text state is no longer known.
+            self.text.take();
             self.context.set_font(&font);
             let width = self
                 .context
@@ -168,4 +305,14 @@ impl DrawingBackend for ChartCanvasBackend {
             style.size().ceil().max(0.0) as u32,
         ))
     }
+}
+
+/// The canvas font for a text style (as plotters-canvas writes it).
+fn font_of<S: BackendTextStyle>(style: &S) -> String {
+    format!(
+        "{} {}px {}",
+        style.style().as_str(),
+        style.size(),
+        style.family().as_str()
+    )
 }
