@@ -2,11 +2,17 @@
 
 use crate::time::Instant;
 
+thread_local! {
+    /// The page's `performance` object, looked up once: the clock is read for every received
+    /// message, and finding it again is two more calls into the browser each time.
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|window| window.performance());
+}
+
 /// Now, from `performance.now()` (falls back to `Date.now()` where there is no `performance`).
 pub fn now() -> Instant {
-    let millis = web_sys::window()
-        .and_then(|window| window.performance())
-        .map(|performance| performance.now())
+    let millis = PERFORMANCE
+        .with(|performance| performance.as_ref().map(web_sys::Performance::now))
         .unwrap_or_else(js_sys::Date::now);
     // Both clocks are non-negative and far below 2^53 ms; the cast only drops the fraction.
     Instant::from_millis(millis.max(0.0) as u64)
