@@ -91,7 +91,7 @@ fn redraw(
         canvas,
         &[Line { points, colour: 0 }],
         (from_ms, to_ms),
-        1.0,
+        (1.0, false),
         "",
     )
     .expect("drawn");

@@ -71,7 +71,7 @@ impl OurChart {
                 colour: 0,
             }],
             (from_ms, to_ms),
-            1.0,
+            (1.0, false),
             "",
         )
         .map_err(|e| JsError::new(&e))?;

@@ -89,6 +89,7 @@ pub fn ChartCanvas(
                 feeds: &shown,
                 window: inputs.window,
                 end_ms: inputs.end_ms,
+                dark: inputs.dark,
             };
             let outcome = store.with_untracked(|store| draw_on(&canvas, store, &view, inputs.size));
             last_drawn.set_value(Some((shown, inputs)));

@@ -11,6 +11,31 @@ use crate::platform::canvas_backend::ChartCanvasBackend;
 use crate::platform::css::root_custom_property;
 use crate::platform::local_zone::BrowserZone;
 use crate::service::feed_ref::FeedRef;
+use std::cell::Cell;
+
+thread_local! {
+    /// The theme read from the stylesheet, light and dark: reading it computes the page's style,
+    /// which every chart of every frame would otherwise do again for the same answer.
+    static THEMES: Cell<[Option<ChartTheme>; 2]> = const { Cell::new([None, None]) };
+}
+
+/// The page's chart colours in the colour scheme shown (`dark`), read once per scheme (kept
+/// only once the stylesheet has answered: before it has loaded, the defaults are not cached).
+fn theme(dark: bool) -> ChartTheme {
+    THEMES.with(|themes| {
+        let mut known = themes.get();
+        let slot = &mut known[usize::from(dark)];
+        if let Some(theme) = slot {
+            return *theme;
+        }
+        let theme = ChartTheme::from_css(root_custom_property);
+        if root_custom_property("--panel").is_some() {
+            *slot = Some(theme);
+            themes.set(known);
+        }
+        theme
+    })
+}
 
 /// The last drawing's geometry, to map pointer positions back to data.
 #[derive(Debug, Clone)]
@@ -29,6 +54,8 @@ pub struct View<'a> {
     pub window: TimeWindow,
     /// Its end, ms since the Unix epoch (now, or where the user paused).
     pub end_ms: f64,
+    /// Whether the page is in its dark colour scheme.
+    pub dark: bool,
 }
 
 /// Sizes the canvas for the screen and draws; `Ok(None)` when it has no size (hidden).
@@ -89,22 +116,22 @@ pub fn draw_on(
         canvas,
         &lines,
         (from_ms, to_ms),
-        pixel_ratio,
+        (pixel_ratio, view.dark),
         &empty_message,
     )?;
     Ok(Some(Drawn { frame, pixel_ratio }))
 }
 
-/// Draws `lines` (already decimated) over `range` on `canvas`, in the page's colours and
-/// the reader's time zone.
+/// Draws `lines` (already decimated) over `range` on `canvas` at `pixel_ratio`, in the page's
+/// colours (dark or not) and the reader's time zone.
 pub fn draw_lines(
     canvas: &web_sys::HtmlCanvasElement,
     lines: &[Line<'_>],
     (from_ms, to_ms): (f64, f64),
-    pixel_ratio: f64,
+    (pixel_ratio, dark): (f64, bool),
     empty_message: &str,
 ) -> Result<PlotFrame, String> {
-    let theme = ChartTheme::from_css(root_custom_property);
+    let theme = theme(dark);
     let backend = ChartCanvasBackend::new(canvas)
         .ok_or_else(|| "this browser gave the chart no 2D canvas".to_owned())?;
     draw_chart(
