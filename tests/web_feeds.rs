@@ -136,6 +136,51 @@ async fn published_numbers_become_points_on_their_own_chart() {
 const FAST_TICKER: &str = "feedboard-test/ticker/fast";
 
 #[wasm_bindgen_test]
+async fn a_chart_out_of_view_waits_and_draws_when_it_scrolls_in() {
+    let (root, feeds, _app) = connected_page(FAST_TICKER).await;
+    let feed = topic_feed(FAST_TICKER);
+    let selector = format!("article[data-feeds='{}'] canvas", feed.id());
+    assert!(wait_until(3000, || within(&root, &selector).is_some()).await);
+    let canvas = canvas_of(&root, &feed);
+    assert!(wait_until(3000, || draws(&canvas) > 0).await);
+
+    // A long page below the dashboard, scrolled to its end: the chart is far above the view.
+    let spacer = page::document().create_element("div").expect("div");
+    spacer
+        .set_attribute("style", "height: 8000px")
+        .expect("style");
+    page::document()
+        .body()
+        .expect("body")
+        .append_child(&spacer)
+        .expect("spacer");
+    window().scroll_to_with_x_and_y(0.0, 20_000.0);
+    let out_of_view = wait_until(2000, || {
+        canvas.get_bounding_client_rect().bottom() < -1000.0
+    })
+    .await;
+    assert!(out_of_view, "the chart left the view");
+    // The observer's answer and a frame already asked for may still draw once.
+    gloo_timers::future::TimeoutFuture::new(300).await;
+    let (draws_hidden, count_hidden) = (draws(&canvas), count_of(feeds, &feed));
+    gloo_timers::future::TimeoutFuture::new(1000).await;
+    let received = count_of(feeds, &feed) - count_hidden;
+    assert!(received >= 100, "the stream went on: {received} messages");
+    assert_eq!(
+        draws(&canvas),
+        draws_hidden,
+        "no redraw while out of view ({received} messages arrived)"
+    );
+
+    canvas.scroll_into_view();
+    let drawn_again = wait_until(3000, || draws(&canvas) > draws_hidden).await;
+    spacer.remove();
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+    assert!(drawn_again, "drawn as it came into view");
+    assert!(!series_columns(&canvas).is_empty(), "with its line");
+}
+
+#[wasm_bindgen_test]
 async fn a_fast_stream_redraws_the_chart_at_most_once_per_frame() {
     let (root, feeds, _app) = connected_page(FAST_TICKER).await;
     let feed = topic_feed(FAST_TICKER);

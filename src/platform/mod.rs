@@ -18,6 +18,7 @@ pub mod saved_outbox;
 pub mod series_db;
 pub mod shared_budget;
 pub mod startup;
+pub mod visibility;
 
 /// The page's `localStorage`; `None` where the browser refuses it (some private modes).
 pub fn local_storage() -> Option<web_sys::Storage> {

@@ -366,11 +366,15 @@ pub async fn import_and_expect(root: &HtmlElement, name: &str, text: &str, expec
     );
 }
 
-/// The chart canvas of the card showing `feed` alone.
+/// The chart canvas of the card showing `feed` alone, scrolled into view (charts out of view
+/// wait to draw until they come into it, as a reader scrolls).
 pub fn canvas_of(root: &HtmlElement, feed: &FeedRef) -> HtmlCanvasElement {
-    within(root, &format!("article[data-feeds='{}'] canvas", feed.id()))
-        .unwrap_or_else(|| panic!("no chart for {feed}"))
-        .unchecked_into()
+    let canvas: HtmlCanvasElement =
+        within(root, &format!("article[data-feeds='{}'] canvas", feed.id()))
+            .unwrap_or_else(|| panic!("no chart for {feed}"))
+            .unchecked_into();
+    canvas.scroll_into_view();
+    canvas
 }
 
 /// Columns (x positions) of the canvas that hold pixels close to the first series colour.

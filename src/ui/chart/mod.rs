@@ -8,7 +8,7 @@ pub mod readout;
 
 use super::feeds_handle::FeedsHandle;
 use super::frame_loop::FrameLoop;
-use super::hooks::{use_element_size, use_preferred_dark};
+use super::hooks::{use_element_size, use_element_visible, use_preferred_dark};
 use super::page_clock::PageClock;
 use crate::chart::window::TimeWindow;
 use crate::service::feed_ref::FeedRef;
@@ -43,6 +43,7 @@ pub fn ChartCanvas(
     let frames = expect_context::<FrameLoop>();
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let size = use_element_size(canvas_ref);
+    let visible = use_element_visible(canvas_ref);
     let dark = use_preferred_dark();
     let draws = RwSignal::new(0u64);
     let problem = RwSignal::new(None::<String>);
@@ -52,7 +53,8 @@ pub fn ChartCanvas(
 
     // Drawn by the page's frame loop, right after the frame's data is in: only when one of
     // the inputs changed (this chart's feeds, not others'; the window, its end, the size, the
-    // colour scheme).
+    // colour scheme), and only while it is on screen or near it — a dashboard of many cards on
+    // a phone draws the few in view; the others catch up as they scroll in.
     let last_drawn = StoredValue::new_local(None::<(Vec<FeedRef>, DrawInputs)>);
     {
         let drawn = drawn.clone();
@@ -61,6 +63,9 @@ pub fn ChartCanvas(
             let Some(canvas) = canvas_ref.try_get_untracked().flatten() else {
                 return;
             };
+            if !visible.try_get_untracked().unwrap_or(true) {
+                return;
+            }
             let paused = paused_at.get_untracked();
             let inputs = DrawInputs {
                 // Paused, the view is frozen: new data lands after its end and changes nothing.
@@ -106,9 +111,15 @@ pub fn ChartCanvas(
     }
 
     // Inputs that change without new data ask for a frame: the window, the size, the colour
-    // scheme, the feeds shown, pausing, and (while live) time passing.
+    // scheme, the feeds shown, pausing, coming into view, and (while live) time passing.
     Effect::new(move |_| {
-        let _ = (window.get(), size.get(), dark.get(), paused_at.get());
+        let _ = (
+            window.get(),
+            size.get(),
+            dark.get(),
+            paused_at.get(),
+            visible.get(),
+        );
         feeds.track();
         if paused_at.get().is_none() {
             clock.now().track();

@@ -4,6 +4,7 @@
 use crate::link::LinkStatus;
 use crate::platform::css::prefers_dark;
 use crate::platform::resize::SizeWatcher;
+use crate::platform::visibility::VisibilityWatcher;
 use crate::ui::link_handle::LinkHandle;
 use leptos::prelude::*;
 
@@ -25,6 +26,31 @@ where
         }
     });
     size
+}
+
+/// Whether the element behind `node` is on screen or near it, following every change. Not
+/// shown until the browser's first answer (it comes with the next frame), so nothing is drawn
+/// for a place nobody sees; always shown where the browser cannot tell.
+pub fn use_element_visible<E>(node: NodeRef<E>) -> ReadSignal<bool>
+where
+    E: leptos::html::ElementType,
+    E::Output: Clone + AsRef<web_sys::Element> + 'static,
+    NodeRef<E>: Get<Value = Option<E::Output>>,
+{
+    let (visible, set_visible) = signal(false);
+    let watcher = StoredValue::new_local(None::<VisibilityWatcher>);
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            let watching = VisibilityWatcher::new(element.as_ref(), move |shown| {
+                set_visible.try_set(shown);
+            });
+            if watching.is_none() {
+                set_visible.set(true);
+            }
+            watcher.set_value(watching);
+        }
+    });
+    visible
 }
 
 /// Whether the page is in dark mode, re-checked when the window gets focus (the scheme can
