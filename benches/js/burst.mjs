@@ -3,8 +3,12 @@
 // MQTT.js + uPlot page doing the same work (benches/web/peer.js). For each page: long tasks
 // during the burst (count, total, longest; Chromium only), event-loop lag (a 10 ms timer's
 // lateness) p95 and max, time from the first publish until the last message is counted and a
-// frame has been drawn after it, and messages lost. Prints a line per case and page, then a
-// summary per engine.
+// frame has been drawn after it, messages lost, and (Chromium) main-thread time per message:
+// in a second burst of its own (the profiler's sampling would disturb the other figures), the
+// DevTools profiler samples the page every millisecond from the first publish until the last
+// message is on screen, and every sample that is not idle counts (script, WebAssembly, the
+// browser's own work for the page: socket events, style, layout, paint, garbage collection).
+// Prints a line per case and page, then a summary per engine.
 // Usage: node benches/js/burst.mjs BROKER_WS_URL BROKER_TCP_PORT OURS_DIR PEER_DIR
 import mqtt from 'mqtt';
 import { Browser, ENGINES, serve, sleep } from './webdriver.mjs';
@@ -37,7 +41,7 @@ async function burst(prefix, n, topics) {
   await client.endAsync();
 }
 
-async function measure(name, engine, run, { n, topics }) {
+async function measure(name, engine, run, { n, topics }, profiling = false) {
   const page = PAGES[name];
   const server = await serve(page.dir);
   const browser = await Browser.start({ width: 1400, height: 1000, engine });
@@ -60,8 +64,13 @@ async function measure(name, engine, run, { n, topics }) {
         requestAnimationFrame(frame);
       })();`, n);
     await sleep(500);
+    if (profiling) {
+      await browser.cdp('Profiler.enable');
+      await browser.cdp('Profiler.setSamplingInterval', { interval: 1000 });
+      await browser.cdp('Profiler.start');
+    }
     const start = await browser.run('return performance.now()');
-    const prefix = `burst/${run}/${engine}/${name === 'feedboard' ? 'ours' : 'peer'}-${n}x${topics}`;
+    const prefix = `burst/${run}/${engine}/${name === 'feedboard' ? 'ours' : 'peer'}-${n}x${topics}${profiling ? '-profiled' : ''}`;
     await burst(prefix, n, topics);
     // Until everything arrived, or the count stops growing for 5 s.
     let received = 0;
@@ -80,7 +89,13 @@ async function measure(name, engine, run, { n, topics }) {
       const lag = window.__lag.filter(([t]) => t >= start && t <= end).map(([, l]) => l).sort((a, b) => a - b);
       return { done: window.__done, received: ${page.received}, long, longSupported: window.__longSupported, lag };`, start);
     const long = result.long;
+    let busyMs = NaN;
+    if (profiling) {
+      const { profile } = await browser.cdp('Profiler.stop');
+      busyMs = busyUntil(profile, result.done === null ? Infinity : result.done - start) / 1000;
+    }
     return {
+      busyUsPerMessage: (busyMs * 1000) / n,
       received: result.received,
       lost: n - result.received,
       onScreenMs: result.done === null ? NaN : result.done - start,
@@ -96,6 +111,18 @@ async function measure(name, engine, run, { n, topics }) {
   }
 }
 
+/** Microseconds of a CPU profile that were not idle, from its start until `untilMs` later. */
+function busyUntil(profile, untilMs) {
+  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+  let at = 0;
+  let busy = 0;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at <= untilMs * 1000 && !idle.has(id)) busy += profile.timeDeltas[i] ?? 0;
+  });
+  return busy;
+}
+
 const run = Date.now().toString(36);
 const fmt = (x, digits = 0) => (Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
 for (const engine of ENGINES) {
@@ -104,13 +131,14 @@ for (const engine of ENGINES) {
     const row = {};
     for (const name of Object.keys(PAGES)) {
       const r = await measure(name, engine, run, c);
+      if (engine === 'chromium') r.busyUsPerMessage = (await measure(name, engine, run, c, true)).busyUsPerMessage;
       row[name] = r;
       const long = Number.isNaN(r.longTasks) ? 'long tasks n/a' : `${r.longTasks} long tasks (${fmt(r.longTotal)} ms, longest ${fmt(r.longest)} ms)`;
-      console.log(`  ${engine.padEnd(8)} ${String(c.n).padStart(6)} msgs × ${String(c.topics).padStart(4)} topics  ${name.padEnd(15)} last on screen after ${fmt(r.onScreenMs)} ms, lost ${r.lost}, ${long}, event-loop lag p95 ${fmt(r.lagP95, 1)} ms max ${fmt(r.lagMax)} ms`);
+      console.log(`  ${engine.padEnd(8)} ${String(c.n).padStart(6)} msgs × ${String(c.topics).padStart(4)} topics  ${name.padEnd(15)} last on screen after ${fmt(r.onScreenMs)} ms, lost ${r.lost}, ${long}, event-loop lag p95 ${fmt(r.lagP95, 1)} ms max ${fmt(r.lagMax)} ms, main thread ${fmt(r.busyUsPerMessage, 1)} µs a message`);
     }
     const ours = row.feedboard;
     const peer = row['MQTT.js + uPlot'];
-    summary.push(`${c.n}×${c.topics}: on screen ${fmt(ours.onScreenMs)} vs ${fmt(peer.onScreenMs)} ms (${fmt(ours.onScreenMs / peer.onScreenMs, 2)}), lag p95 ${fmt(ours.lagP95, 1)} vs ${fmt(peer.lagP95, 1)} ms, longest task ${fmt(ours.longest)} vs ${fmt(peer.longest)} ms, lost ${ours.lost} vs ${peer.lost}`);
+    summary.push(`${c.n}×${c.topics}: on screen ${fmt(ours.onScreenMs)} vs ${fmt(peer.onScreenMs)} ms (${fmt(ours.onScreenMs / peer.onScreenMs, 2)}), lag p95 ${fmt(ours.lagP95, 1)} vs ${fmt(peer.lagP95, 1)} ms, longest task ${fmt(ours.longest)} vs ${fmt(peer.longest)} ms, main thread ${fmt(ours.busyUsPerMessage, 1)} vs ${fmt(peer.busyUsPerMessage, 1)} µs a message, lost ${ours.lost} vs ${peer.lost}`);
   }
   console.log(`burst (${engine}, ${process.env.BURST_BROKER ?? 'mosquitto'}): ${summary.join('; ')}`);
 }
