@@ -312,3 +312,52 @@ fn data_read_back_is_not_written_again_unless_live_updates_were_merged_with_it()
     db.apply(&batch);
     assert_eq!(db.read_back(), shown(&store));
 }
+
+#[test]
+fn a_thousand_busy_feeds_are_written_a_hundred_at_a_time_and_each_gets_its_turn() {
+    use feedboard::keep::keeper::FEEDS_PER_WRITE;
+    let mut store = FeedStore::new(StoreLimits {
+        points_per_feed: 10_000,
+        max_feeds: 2_000,
+    });
+    let feeds: Vec<FeedRef> = (0..1_000).map(|i| topic(&format!("busy/{i}"))).collect();
+    let mut keeper = Keeper::new();
+    let mut db = FakeDb::default();
+    let mut last_written: BTreeMap<String, usize> = BTreeMap::new();
+    // Every feed changes every second; the keeper writes once a second.
+    for second in 0..25 {
+        let now = second as f64 * 1000.0;
+        for (i, feed) in feeds.iter().enumerate() {
+            record(&mut store, feed, Value::Number(i as f64), now);
+        }
+        let batch = keeper.poll_write(&store, now).expect("something changed");
+        let written: std::collections::BTreeSet<&str> = batch
+            .puts
+            .iter()
+            .map(|(key, _)| key.feed.as_str())
+            .collect();
+        assert_eq!(written.len(), FEEDS_PER_WRITE, "second {second}");
+        for feed in written {
+            last_written.insert(feed.to_owned(), second);
+        }
+        db.apply(&batch);
+        keeper.handle_written(Ok(()));
+    }
+    // In turn: after ten batches every feed had been written, and none waits longer than that.
+    assert_eq!(last_written.len(), feeds.len());
+    let oldest = last_written.values().min().copied().unwrap_or(0);
+    assert!(oldest >= 25 - 10, "a feed last written in second {oldest}");
+
+    // Once the stream stops, the 900 feeds the last batch did not take are written in the next
+    // nine batches, and then nothing more.
+    let mut batches = 0;
+    let mut now = 25_000.0;
+    while write(&mut keeper, &store, &mut db, now) {
+        batches += 1;
+        now += 1000.0;
+        assert!(batches <= 9, "still writing after {batches} batches");
+    }
+    assert_eq!(batches, 9);
+    assert_eq!(outline(&db.read_back()), outline(&shown(&store)));
+    assert_eq!(db.read_back(), shown(&store));
+}
