@@ -10,15 +10,14 @@ pub mod link_storage;
 pub mod local_zone;
 pub mod location;
 pub mod notify;
+pub mod observe;
 pub mod offline;
 pub mod profile_store;
 pub mod random;
-pub mod resize;
 pub mod saved_outbox;
 pub mod series_db;
 pub mod shared_budget;
 pub mod startup;
-pub mod visibility;
 
 /// The page's `localStorage`; `None` where the browser refuses it (some private modes).
 pub fn local_storage() -> Option<web_sys::Storage> {

@@ -3,8 +3,7 @@
 
 use crate::link::LinkStatus;
 use crate::platform::css::prefers_dark;
-use crate::platform::resize::SizeWatcher;
-use crate::platform::visibility::VisibilityWatcher;
+use crate::platform::observe::{watch_size, watch_visibility, Observing};
 use crate::ui::link_handle::LinkHandle;
 use leptos::prelude::*;
 
@@ -16,10 +15,10 @@ where
     NodeRef<E>: Get<Value = Option<E::Output>>,
 {
     let (size, set_size) = signal((0.0f64, 0.0f64));
-    let watcher = StoredValue::new_local(None::<SizeWatcher>);
+    let watcher = StoredValue::new_local(None::<Observing>);
     Effect::new(move |_| {
         if let Some(element) = node.get() {
-            let watching = SizeWatcher::new(element.as_ref(), move |width, height| {
+            let watching = watch_size(element.as_ref(), move |width, height| {
                 set_size.try_set((width, height));
             });
             watcher.set_value(watching);
@@ -38,10 +37,10 @@ where
     NodeRef<E>: Get<Value = Option<E::Output>>,
 {
     let (visible, set_visible) = signal(false);
-    let watcher = StoredValue::new_local(None::<VisibilityWatcher>);
+    let watcher = StoredValue::new_local(None::<Observing>);
     Effect::new(move |_| {
         if let Some(element) = node.get() {
-            let watching = VisibilityWatcher::new(element.as_ref(), move |shown| {
+            let watching = watch_visibility(element.as_ref(), move |shown| {
                 set_visible.try_set(shown);
             });
             if watching.is_none() {
