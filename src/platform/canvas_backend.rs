@@ -41,10 +41,12 @@ pub struct ChartCanvasBackend {
     text: RefCell<Option<TextState>>,
 }
 
-/// A stroke's colour as the canvas takes it, and its width.
-#[derive(Debug, Clone, PartialEq)]
+/// A stroke's colour and width (compared as values: the colour's text is only made when the
+/// lines are stroked, not for every line gathered).
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct LineStyle {
-    colour: String,
+    rgb: (u8, u8, u8),
+    alpha: f64,
     width: u32,
 }
 
@@ -88,7 +90,10 @@ impl ChartCanvasBackend {
         };
         let context = &self.context;
         context.begin_path();
-        context.set_stroke_style_str(&style.colour);
+        context.set_stroke_style_str(&css_colour(BackendColor {
+            rgb: style.rgb,
+            alpha: style.alpha,
+        }));
         context.set_line_width(f64::from(style.width));
         for (from, to) in self.lines.drain(..) {
             context.move_to(from.0, from.1);
@@ -162,10 +167,11 @@ impl DrawingBackend for ChartCanvasBackend {
             return Ok(());
         }
         let line_style = LineStyle {
-            colour: css_colour(colour),
+            rgb: colour.rgb,
+            alpha: colour.alpha,
             width: style.stroke_width(),
         };
-        if self.lines_style.as_ref() != Some(&line_style) {
+        if self.lines_style != Some(line_style) {
             self.flush_lines();
             self.lines_style = Some(line_style);
         }
