@@ -309,15 +309,8 @@ async fn adafruit_group_messages_split_into_one_feed_each() {
 async fn a_thingspeak_channel_update_splits_into_field_feeds() {
     let channel = 200_000 + (js_sys::Math::random() * 100_000.0) as u64;
     let filter = format!("channels/{channel}/subscribe");
-    let (root, feeds, _app) = mount_with_store(StartupOptions {
-        service: Some(ServiceKind::ThingSpeak),
-        url: thingspeak_url().to_owned(),
-        auto_connect: true,
-        subscribe: vec![filter.clone()],
-    });
-    assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
-    let item = format!("li[data-filter='{filter}']");
-    assert!(wait_until(3000, || text_of(&root, &item).contains("active")).await);
+    let (root, feeds, _app) =
+        connected_to(Some(ServiceKind::ThingSpeak), thingspeak_url(), &filter).await;
 
     let device = RecordingClient::new(thingspeak_url());
     device.connect().await;

@@ -7,6 +7,7 @@ use feedboard::chart::theme::{parse_hex_colour, ChartTheme};
 use feedboard::feeds::store::StoreLimits;
 use feedboard::platform::css::root_custom_property;
 use feedboard::service::feed_ref::FeedRef;
+use feedboard::service::ServiceKind;
 use feedboard::ui::feeds_handle::FeedsHandle;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -408,9 +409,19 @@ pub fn series_columns(canvas: &HtmlCanvasElement) -> Vec<u32> {
 
 /// Mounts the page connected to the plain broker with `filter` subscribed.
 pub async fn connected_page(filter: &str) -> (HtmlElement, FeedsHandle, impl Drop) {
+    connected_to(None, broker_url(), filter).await
+}
+
+/// Mounts the page connected to `service` (`None`: a plain broker) at `url` with `filter`
+/// subscribed, once the broker has accepted the subscription.
+pub async fn connected_to(
+    service: Option<ServiceKind>,
+    url: &str,
+    filter: &str,
+) -> (HtmlElement, FeedsHandle, impl Drop) {
     let (root, feeds, app) = mount_with_store(StartupOptions {
-        service: None,
-        url: broker_url().to_owned(),
+        service,
+        url: url.to_owned(),
         auto_connect: true,
         subscribe: vec![filter.to_owned()],
     });
