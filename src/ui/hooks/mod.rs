@@ -7,6 +7,24 @@ use crate::platform::observe::{watch_size, watch_visibility, Observing};
 use crate::ui::link_handle::LinkHandle;
 use leptos::prelude::*;
 
+/// Starts `observe` on the element behind `node` once it is mounted (again if it is replaced);
+/// the observation ends with the owner.
+fn observe_element<E>(
+    node: NodeRef<E>,
+    observe: impl Fn(&web_sys::Element) -> Option<Observing> + 'static,
+) where
+    E: leptos::html::ElementType,
+    E::Output: Clone + AsRef<web_sys::Element> + 'static,
+    NodeRef<E>: Get<Value = Option<E::Output>>,
+{
+    let observing = StoredValue::new_local(None::<Observing>);
+    Effect::new(move |_| {
+        if let Some(element) = node.get() {
+            observing.set_value(observe(element.as_ref()));
+        }
+    });
+}
+
 /// The content size (CSS pixels) of the element behind `node`, following every change.
 pub fn use_element_size<E>(node: NodeRef<E>) -> ReadSignal<(f64, f64)>
 where
@@ -15,14 +33,10 @@ where
     NodeRef<E>: Get<Value = Option<E::Output>>,
 {
     let (size, set_size) = signal((0.0f64, 0.0f64));
-    let watcher = StoredValue::new_local(None::<Observing>);
-    Effect::new(move |_| {
-        if let Some(element) = node.get() {
-            let watching = watch_size(element.as_ref(), move |width, height| {
-                set_size.try_set((width, height));
-            });
-            watcher.set_value(watching);
-        }
+    observe_element(node, move |element| {
+        watch_size(element, move |width, height| {
+            set_size.try_set((width, height));
+        })
     });
     size
 }
@@ -37,17 +51,14 @@ where
     NodeRef<E>: Get<Value = Option<E::Output>>,
 {
     let (visible, set_visible) = signal(false);
-    let watcher = StoredValue::new_local(None::<Observing>);
-    Effect::new(move |_| {
-        if let Some(element) = node.get() {
-            let watching = watch_visibility(element.as_ref(), move |shown| {
-                set_visible.try_set(shown);
-            });
-            if watching.is_none() {
-                set_visible.set(true);
-            }
-            watcher.set_value(watching);
+    observe_element(node, move |element| {
+        let observing = watch_visibility(element, move |shown| {
+            set_visible.try_set(shown);
+        });
+        if observing.is_none() {
+            set_visible.set(true);
         }
+        observing
     });
     visible
 }
