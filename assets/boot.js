@@ -1,6 +1,7 @@
 // Says in the page what happens before Feedboard's WebAssembly runs: "Starting…", and if the
 // start fails (no WebAssembly, a file that does not load, a policy that blocks it) why, instead
-// of leaving a blank page and a message only in the console. The app removes #boot once it runs.
+// of leaving a blank page and a message only in the console. The app removes #boot once it runs;
+// if it stops later, a banner says so.
 (function () {
   "use strict";
   var boot = document.getElementById("boot");
@@ -20,11 +21,27 @@
     fail("this browser has no WebAssembly");
     return;
   }
+  // After the start, a WebAssembly trap (a panic, running out of memory) has stopped every part
+  // of the app at once: say so at the top of the page, once. The release build's panics carry no
+  // message (dev/build-release), so the banner is the same for all of them.
+  var stopped = false;
+  function stoppedBy(error) {
+    if (stopped || document.getElementById("boot") || !(error instanceof WebAssembly.RuntimeError)) return;
+    stopped = true;
+    var banner = document.createElement("p");
+    banner.className = "boot boot-failed";
+    banner.setAttribute("role", "alert");
+    banner.textContent = "Feedboard stopped because of an error and no longer updates. " +
+      "Reload the page to start it again.";
+    document.body.insertBefore(banner, document.body.firstChild);
+  }
   window.addEventListener("error", function (event) {
+    stoppedBy(event.error);
     fail(event.message || "a file of the app did not load");
   });
   window.addEventListener("unhandledrejection", function (event) {
     var reason = event.reason;
+    stoppedBy(reason);
     fail((reason && reason.message) || String(reason || "loading the app failed"));
   });
   // Not every engine reports a failed module script as an error event (WebKit does not), so

@@ -27,7 +27,7 @@ bench_setup() {
 
 # bench_release DIR: Feedboard's release build into DIR (FEEDBOARD_* build settings pass through).
 bench_release() {
-  (cd "$FEEDBOARD_ROOT" && trunk build --release --offline --dist "$1" > "$BENCH_OUT/trunk.log" 2>&1) ||
+  ("$FEEDBOARD_ROOT/dev/build-release" --dist "$1" > "$BENCH_OUT/trunk.log" 2>&1) ||
     { cat "$BENCH_OUT/trunk.log" >&2; return 1; }
 }
 
