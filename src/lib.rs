@@ -8,6 +8,7 @@ pub mod app;
 pub mod budget;
 pub mod chart;
 pub mod dashboard;
+pub mod decimal;
 pub mod feeds;
 pub mod fuzz;
 pub mod history;

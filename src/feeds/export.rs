@@ -2,6 +2,7 @@
 
 use super::message_log::LogEntry;
 use super::series::{FeedSeries, RowValue};
+use crate::decimal::parse_f64;
 use crate::time::calendar::iso8601_millis;
 use std::fmt::Write;
 
@@ -51,7 +52,7 @@ fn csv_text_cell(text: &str) -> String {
         || defused.ends_with(' ')
         // An empty or numeric-looking text must not read back as a number or as nothing.
         || defused.is_empty()
-        || defused.parse::<f64>().is_ok();
+        || parse_f64(&defused).is_some();
     if needs_quotes {
         format!("\"{}\"", defused.replace('"', "\"\""))
     } else {

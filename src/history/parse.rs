@@ -2,6 +2,7 @@
 //! raw data and chart data and ThingSpeak's channel feed; anything else is an error that says
 //! what was wrong, never a panic.
 
+use crate::decimal::parse_f64;
 use crate::feeds::series::HistoryPoint;
 use crate::service::value::{Datum, Location, Value};
 use crate::time::calendar::parse_iso8601;
@@ -38,7 +39,7 @@ fn json(body: &str) -> Result<Json, ParseError> {
 fn number(value: Option<&Json>) -> Option<f64> {
     match value? {
         Json::Number(n) => n.as_f64(),
-        Json::String(text) => text.trim().parse().ok(),
+        Json::String(text) => parse_f64(text.trim()),
         _ => None,
     }
     .filter(|n: &f64| n.is_finite())

@@ -2,6 +2,7 @@
 //! Decoding never fails: what does not fit a format is kept as a text value.
 
 use super::value::{Datum, Location, Value};
+use crate::decimal::parse_f64;
 use serde_json::{json, Map};
 
 /// Reads a feed payload received on the base or `/json` topic: value JSON when it is a JSON
@@ -29,7 +30,7 @@ pub fn decode_feed_csv(payload: &str) -> Datum {
             let (value, coordinates) = fields.split_at(fields.len() - trailing);
             let numbers: Option<Vec<f64>> = coordinates
                 .iter()
-                .map(|field| field.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
+                .map(|field| parse_f64(field.trim()).filter(|n| n.is_finite()))
                 .collect();
             if let Some([lat, lon, elevation @ ..]) = numbers.as_deref() {
                 return Datum {
@@ -110,7 +111,7 @@ pub fn decode_group_csv(payload: &str) -> Vec<GroupEntry> {
         if key == "location" {
             let numbers: Vec<f64> = rest
                 .split(',')
-                .filter_map(|n| n.trim().parse().ok())
+                .filter_map(|n| parse_f64(n.trim()))
                 .collect();
             if let [lat, lon, more @ ..] = numbers.as_slice() {
                 location = Some(Location {
@@ -192,7 +193,7 @@ fn location_from(object: &Map<String, serde_json::Value>) -> Option<Location> {
     let number = |key: &str| -> Option<f64> {
         match object.get(key)? {
             serde_json::Value::Number(n) => n.as_f64(),
-            serde_json::Value::String(s) => s.trim().parse().ok(),
+            serde_json::Value::String(s) => parse_f64(s.trim()),
             _ => None,
         }
         .filter(|n: &f64| n.is_finite())

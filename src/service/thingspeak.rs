@@ -2,6 +2,7 @@
 //! form-encoded channel update, and the JSON a channel subscription delivers.
 
 use super::value::{Datum, Location, Value};
+use crate::decimal::parse_f64;
 use serde_json::{json, Map};
 use std::fmt;
 
@@ -139,7 +140,7 @@ impl ChannelUpdate {
     pub fn decode_form(payload: &str) -> Self {
         let mut update = Self::default();
         for (key, value) in form_urlencoded::parse(payload.as_bytes()) {
-            let number = || value.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+            let number = || parse_f64(value.trim()).filter(|n| n.is_finite());
             match key.as_ref() {
                 "lat" => update.lat = number(),
                 "long" => update.long = number(),
@@ -198,11 +199,7 @@ impl ChannelEntry {
             }
         };
         let number = |key: &str| -> Option<f64> {
-            text(key)?
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n: &f64| n.is_finite())
+            parse_f64(text(key)?.trim()).filter(|n: &f64| n.is_finite())
         };
         let integer = |key: &str| -> Option<u64> {
             match object.get(key)? {

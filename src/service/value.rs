@@ -1,5 +1,6 @@
 //! A feed value as the dashboard sees it: a number to chart, or text to show.
 
+use crate::decimal::parse_f64;
 use std::fmt;
 
 /// One received value. Numbers are charted; anything else is kept as text, never an error.
@@ -14,8 +15,10 @@ pub enum Value {
 impl Value {
     /// A number when `text` is one (surrounding spaces allowed; `NaN` and `inf` are text).
     pub fn from_text(text: &str) -> Value {
-        match text.trim().parse::<f64>() {
-            Ok(number) if number.is_finite() && looks_numeric(text.trim()) => Value::Number(number),
+        match parse_f64(text.trim()) {
+            Some(number) if number.is_finite() && looks_numeric(text.trim()) => {
+                Value::Number(number)
+            }
             _ => Value::Text(text.to_owned()),
         }
     }

@@ -2,6 +2,7 @@
 //! then, paced so one drag cannot use up the whole budget.
 
 use super::{Control, ControlStatus, ControlTarget};
+use crate::decimal::parse_f64;
 use crate::link::ControlPart;
 use crate::ui::cards::{first_feed, glance_of};
 use crate::ui::feeds_handle::FeedsHandle;
@@ -37,7 +38,7 @@ pub fn SliderCard(id: u32) -> impl IntoView {
     let last_drag_send = StoredValue::new(f64::MIN);
     let input_id = format!("card-{id}-slider");
     let on_input = move |event: leptos::ev::Event| {
-        let Ok(v) = event_target_value(&event).parse::<f64>() else {
+        let Some(v) = parse_f64(&event_target_value(&event)) else {
             return;
         };
         value.set(Some(v));
@@ -48,7 +49,7 @@ pub fn SliderCard(id: u32) -> impl IntoView {
         }
     };
     let on_change = move |event: leptos::ev::Event| {
-        let Ok(v) = event_target_value(&event).parse::<f64>() else {
+        let Some(v) = parse_f64(&event_target_value(&event)) else {
             return;
         };
         value.set(Some(v));

@@ -1,6 +1,7 @@
 //! A toggle switch: shows whether its feed is on and publishes the other value when flipped.
 
 use super::{Control, ControlStatus, ControlTarget};
+use crate::decimal::parse_f64;
 use crate::link::ControlPart;
 use crate::ui::cards::{first_feed, glance_of};
 use crate::ui::feeds_handle::FeedsHandle;
@@ -10,8 +11,8 @@ use leptos::prelude::*;
 /// Whether `value` means the same as `expected` (numbers compare as numbers, words ignore case).
 pub fn same_value(value: &str, expected: &str) -> bool {
     let (value, expected) = (value.trim(), expected.trim());
-    match (value.parse::<f64>(), expected.parse::<f64>()) {
-        (Ok(a), Ok(b)) => a == b,
+    match (parse_f64(value), parse_f64(expected)) {
+        (Some(a), Some(b)) => a == b,
         _ => value.eq_ignore_ascii_case(expected),
     }
 }
