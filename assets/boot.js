@@ -26,7 +26,9 @@
   // message (dev/build-release), so the banner is the same for all of them.
   var stopped = false;
   function stoppedBy(error) {
-    if (stopped || document.getElementById("boot") || !(error instanceof WebAssembly.RuntimeError)) return;
+    // By name as well: an error from another realm (a frame, a test driver) fails instanceof.
+    var trap = !!error && (error instanceof WebAssembly.RuntimeError || error.name === "RuntimeError");
+    if (stopped || document.getElementById("boot") || !trap) return;
     stopped = true;
     var banner = document.createElement("p");
     banner.className = "boot boot-failed";
