@@ -42,9 +42,8 @@ pub fn DashboardTabs() -> impl IntoView {
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
             return;
         };
-        // The same file can be chosen again after a fix.
-        input.set_value("");
         if file.size() > MAX_IMPORT_BYTES {
+            input.set_value("");
             message.set(Some((
                 true,
                 format!(
@@ -56,11 +55,12 @@ pub fn DashboardTabs() -> impl IntoView {
             return;
         }
         let name = file.name();
+        // Reading starts before the input is cleared (so the same file can be chosen again
+        // after a fix): in WebKit a read started after the clearing was once never answered.
+        let reading = wasm_bindgen_futures::JsFuture::from(file.text());
+        input.set_value("");
         leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|text| text.as_string());
+            let text = reading.await.ok().and_then(|text| text.as_string());
             let outcome = match text {
                 None => Err(format!("{name} could not be read")),
                 Some(text) => import_dashboard(&text)
