@@ -28,6 +28,13 @@ pub fn parse_f64(text: &str) -> Option<f64> {
     Some(if negative { -magnitude } else { magnitude })
 }
 
+/// A number as people and devices write one — `text` with surrounding spaces allowed — when
+/// it is finite: what every reading of a typed or received number wants (`inf` and `NaN` are
+/// not readings).
+pub fn parse_finite(text: &str) -> Option<f64> {
+    parse_f64(text.trim()).filter(|n| n.is_finite())
+}
+
 /// Enough significant digits to decide the rounding of any `f64` (767 can matter); further
 /// digits only count as "more follows".
 const KEPT_DIGITS: usize = 800;
@@ -217,7 +224,7 @@ fn power_of_two(exponent: i64) -> f64 {
 
 /// A non-negative integer as 32-bit limbs, least significant first: just the operations the
 /// slow path needs.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 struct BigUint(Vec<u32>);
 
 impl BigUint {
@@ -352,7 +359,7 @@ impl BigUint {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_f64;
+    use super::{parse_f64, parse_finite};
     use crate::fuzz::Rng;
 
     fn same(text: &str) {
@@ -424,6 +431,15 @@ mod tests {
             "1,5",
         ] {
             same(text);
+        }
+    }
+
+    #[test]
+    fn a_finite_reading_allows_spaces_and_refuses_infinities_and_nan() {
+        assert_eq!(parse_finite(" 21.5\n"), Some(21.5));
+        assert_eq!(parse_finite("-3e-4 "), Some(-3e-4));
+        for text in ["inf", " -Infinity", "NaN", "1e400", "", "  ", "21.5 °C"] {
+            assert_eq!(parse_finite(text), None, "{text:?}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! A dashboard card: what it shows (its kind), which feeds, and its own settings.
 
 use crate::chart::window::TimeWindow;
-use crate::decimal::parse_f64;
+use crate::decimal::parse_finite;
 use crate::feeds::series::FeedSeries;
 use crate::service::feed_ref::FeedRef;
 
@@ -283,7 +283,7 @@ impl Card {
     /// make the range empty (a minimum not below the maximum, a step not above zero) or is not
     /// a finite number is ignored: the control keeps a range it can use.
     pub fn set_range(&mut self, part: RangePart, typed: &str) {
-        let Some(value) = parse_f64(typed.trim()).filter(|v| v.is_finite()) else {
+        let Some(value) = parse_finite(typed) else {
             return;
         };
         let control = &mut self.control;
@@ -299,7 +299,7 @@ impl Card {
     /// clears it). The range applies only once both ends are set and low is below high; until
     /// then the gauge follows the values seen.
     pub fn set_gauge_end(&mut self, end: GaugeEnd, typed: &str) {
-        let value = parse_f64(typed.trim()).filter(|v| v.is_finite());
+        let value = parse_finite(typed);
         let index = match end {
             GaugeEnd::Low => 0,
             GaugeEnd::High => 1,

@@ -2,9 +2,8 @@
 //! raw data and chart data and ThingSpeak's channel feed; anything else is an error that says
 //! what was wrong, never a panic.
 
-use crate::decimal::parse_f64;
 use crate::feeds::series::HistoryPoint;
-use crate::service::value::{Datum, Location, Value};
+use crate::service::value::{number_in_json, Datum, Location, Value};
 use crate::time::calendar::parse_iso8601;
 use serde_json::Value as Json;
 use std::fmt;
@@ -35,14 +34,8 @@ fn json(body: &str) -> Result<Json, ParseError> {
     serde_json::from_str(body).map_err(|_| malformed("not JSON"))
 }
 
-/// A number the services may write as a JSON number or a string.
 fn number(value: Option<&Json>) -> Option<f64> {
-    match value? {
-        Json::Number(n) => n.as_f64(),
-        Json::String(text) => parse_f64(text.trim()),
-        _ => None,
-    }
-    .filter(|n: &f64| n.is_finite())
+    number_in_json(value?)
 }
 
 fn location(item: &Json) -> Option<Location> {

@@ -1,8 +1,8 @@
 //! Adafruit IO payload formats: raw values, value JSON, CSV, and group JSON and CSV.
 //! Decoding never fails: what does not fit a format is kept as a text value.
 
-use super::value::{Datum, Location, Value};
-use crate::decimal::parse_f64;
+use super::value::{number_in_json, Datum, Location, Value};
+use crate::decimal::parse_finite;
 use serde_json::{json, Map};
 
 /// Reads a feed payload received on the base or `/json` topic: value JSON when it is a JSON
@@ -30,7 +30,7 @@ pub fn decode_feed_csv(payload: &str) -> Datum {
             let (value, coordinates) = fields.split_at(fields.len() - trailing);
             let numbers: Option<Vec<f64>> = coordinates
                 .iter()
-                .map(|field| parse_f64(field.trim()).filter(|n| n.is_finite()))
+                .map(|field| parse_finite(field))
                 .collect();
             if let Some([lat, lon, elevation @ ..]) = numbers.as_deref() {
                 return Datum {
@@ -109,10 +109,7 @@ pub fn decode_group_csv(payload: &str) -> Vec<GroupEntry> {
             continue;
         };
         if key == "location" {
-            let numbers: Vec<f64> = rest
-                .split(',')
-                .filter_map(|n| parse_f64(n.trim()))
-                .collect();
+            let numbers: Vec<f64> = rest.split(',').filter_map(parse_finite).collect();
             if let [lat, lon, more @ ..] = numbers.as_slice() {
                 location = Some(Location {
                     lat: *lat,
@@ -190,14 +187,7 @@ fn insert_location(object: &mut Map<String, serde_json::Value>, location: Option
 
 /// Reads `lat`/`lon`/`ele` from a JSON object; numbers or numeric strings.
 fn location_from(object: &Map<String, serde_json::Value>) -> Option<Location> {
-    let number = |key: &str| -> Option<f64> {
-        match object.get(key)? {
-            serde_json::Value::Number(n) => n.as_f64(),
-            serde_json::Value::String(s) => parse_f64(s.trim()),
-            _ => None,
-        }
-        .filter(|n: &f64| n.is_finite())
-    };
+    let number = |key: &str| number_in_json(object.get(key)?);
     Some(Location {
         lat: number("lat")?,
         lon: number("lon")?,

@@ -1,8 +1,8 @@
 //! ThingSpeak's topics and payloads: channel and field publish/subscribe topics, the
 //! form-encoded channel update, and the JSON a channel subscription delivers.
 
-use super::value::{Datum, Location, Value};
-use crate::decimal::parse_f64;
+use super::value::{number_in_json, Datum, Location, Value};
+use crate::decimal::parse_finite;
 use serde_json::{json, Map};
 use std::fmt;
 
@@ -140,7 +140,7 @@ impl ChannelUpdate {
     pub fn decode_form(payload: &str) -> Self {
         let mut update = Self::default();
         for (key, value) in form_urlencoded::parse(payload.as_bytes()) {
-            let number = || parse_f64(value.trim()).filter(|n| n.is_finite());
+            let number = || parse_finite(&value);
             match key.as_ref() {
                 "lat" => update.lat = number(),
                 "long" => update.long = number(),
@@ -198,9 +198,7 @@ impl ChannelEntry {
                 other => Some(other.to_string()),
             }
         };
-        let number = |key: &str| -> Option<f64> {
-            parse_f64(text(key)?.trim()).filter(|n: &f64| n.is_finite())
-        };
+        let number = |key: &str| number_in_json(object.get(key)?);
         let integer = |key: &str| -> Option<u64> {
             match object.get(key)? {
                 serde_json::Value::Number(n) => n.as_u64(),

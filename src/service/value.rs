@@ -1,7 +1,17 @@
 //! A feed value as the dashboard sees it: a number to chart, or text to show.
 
-use crate::decimal::parse_f64;
+use crate::decimal::parse_finite;
 use std::fmt;
+
+/// A number the services write either as a JSON number or as a string ("52.1"); `None` for
+/// anything else. (JSON has no infinities, so every number it gives is finite.)
+pub fn number_in_json(value: &serde_json::Value) -> Option<f64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(text) => parse_finite(text),
+        _ => None,
+    }
+}
 
 /// One received value. Numbers are charted; anything else is kept as text, never an error.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,10 +25,8 @@ pub enum Value {
 impl Value {
     /// A number when `text` is one (surrounding spaces allowed; `NaN` and `inf` are text).
     pub fn from_text(text: &str) -> Value {
-        match parse_f64(text.trim()) {
-            Some(number) if number.is_finite() && looks_numeric(text.trim()) => {
-                Value::Number(number)
-            }
+        match parse_finite(text) {
+            Some(number) if looks_numeric(text.trim()) => Value::Number(number),
             _ => Value::Text(text.to_owned()),
         }
     }

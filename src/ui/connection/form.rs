@@ -2,7 +2,7 @@
 
 use super::random_client_id;
 use crate::budget::budgets::{BudgetSettings, PlanChoice, DEFAULT_MARGIN};
-use crate::decimal::parse_f64;
+use crate::decimal::parse_finite;
 use crate::link::ConnectionSettings;
 use crate::profile::Profile;
 use crate::profile::ProfileDetails;
@@ -189,7 +189,7 @@ fn budget_settings(
     custom_rate: &str,
     margin: &str,
 ) -> BudgetSettings {
-    let margin = parse_f64(margin.trim()).map_or(DEFAULT_MARGIN, |m| m.clamp(0.0, 50.0) / 100.0);
+    let margin = parse_finite(margin).map_or(DEFAULT_MARGIN, |m| m.clamp(0.0, 50.0) / 100.0);
     let custom = custom_rate
         .trim()
         .parse::<u32>()

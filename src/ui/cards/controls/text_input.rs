@@ -2,7 +2,7 @@
 
 use super::{Control, ControlStatus, ControlTarget};
 use crate::dashboard::card::CardKind;
-use crate::decimal::parse_f64;
+use crate::decimal::parse_finite;
 use crate::link::ControlPart;
 use crate::ui::cards::{first_feed, glance_of};
 use crate::ui::feeds_handle::FeedsHandle;
@@ -25,7 +25,7 @@ pub fn InputCard(id: u32) -> impl IntoView {
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
         let text = typed.get_untracked();
-        if numeric() && parse_f64(text.trim()).is_none_or(|n| !n.is_finite()) {
+        if numeric() && parse_finite(&text).is_none() {
             control
                 .problem
                 .set(Some(format!("\"{text}\" is not a number")));
