@@ -9,6 +9,10 @@ WASM_OPT_VERSION=132 # = [tools] wasm_opt in Trunk.toml
 export PATH="$DEV_TOOLS/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 STARTED_PIDS=()
 
+# Whether the standard library's source (rustup's rust-src component) is installed:
+# dev/build-release rebuilds the library from it, dev/setup fetches what that build needs.
+has_rust_src() { [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; }
+
 log() { printf '\033[1m== %s\033[0m\n' "$*"; }
 
 # A TCP port on 127.0.0.1 that nothing listens on.
