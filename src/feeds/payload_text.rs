@@ -76,6 +76,14 @@ impl PayloadFormat {
         (PayloadFormat::Hex, "hex"),
     ];
 
+    /// The format's name (as in the menu).
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(format, _)| *format == self)
+            .map_or("auto", |(_, name)| name)
+    }
+
     /// The format called `name`, or Auto.
     pub fn from_name(name: &str) -> Self {
         Self::ALL

@@ -11,6 +11,7 @@ use crate::dashboard::rule::{RuleDraft, CONDITION_KINDS};
 use crate::platform::local_zone::BrowserZone;
 use crate::platform::notify::Permission;
 use crate::service::outgoing::parse_feed;
+use crate::ui::when::When;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -78,9 +79,9 @@ fn RuleList() -> impl IntoView {
     let rules = Memo::new(move |_| dashboard.with(|board| board.rules().to_vec()));
     view! {
         <h3 id="rules-heading">"Rules of this dashboard"</h3>
-        <Show when=move || rules.with(Vec::is_empty)>
+        <When when=move || rules.with(Vec::is_empty)>
             <p class="empty">"No rules yet. Every tab's rules are watched, not only this one's."</p>
-        </Show>
+        </When>
         <ul class="rule-list" aria-labelledby="rules-heading">
             {move || rules.get().into_iter().enumerate().map(|(index, rule)| {
                 let described = rule.describe();
@@ -162,21 +163,21 @@ fn AddRuleForm() -> impl IntoView {
             <label for="rule-first">{first_label}</label>
             <input id="rule-first" type="text" inputmode=move || if kind.get() == "equals" { "text" } else { "decimal" }
                 prop:value=move || draft.with(|d| d.first.clone()) on:input=field(|d| &mut d.first) />
-            <Show when=move || kind.get() == "outside">
+            <When when=move || kind.get() == "outside">
                 <label for="rule-second">"High end"</label>
                 <input id="rule-second" type="text" inputmode="decimal"
                     prop:value=move || draft.with(|d| d.second.clone()) on:input=field(|d| &mut d.second) />
-            </Show>
-            <Show when=move || kind.get() != "silent">
+            </When>
+            <When when=move || kind.get() != "silent">
                 <label for="rule-hold">"Hold (s)"</label>
                 <input id="rule-hold" type="text" inputmode="decimal" placeholder="0"
                     prop:value=move || draft.with(|d| d.hold_s.clone()) on:input=field(|d| &mut d.hold_s) />
-            </Show>
-            <Show when=numeric>
+            </When>
+            <When when=numeric>
                 <label for="rule-hysteresis">"Hysteresis"</label>
                 <input id="rule-hysteresis" type="text" inputmode="decimal" placeholder="0"
                     prop:value=move || draft.with(|d| d.hysteresis.clone()) on:input=field(|d| &mut d.hysteresis) />
-            </Show>
+            </When>
             <div class="form-actions"><button type="submit">"Add rule"</button></div>
             {move || problem.get().map(|message| view! { <p class="error form-note" role="alert">{message}</p> })}
         </form>
@@ -192,9 +193,9 @@ fn AlertHistory() -> impl IntoView {
         Memo::new(move |_| marks.with(|m| m.history.iter().any(|a| a.cleared_ms.is_some())));
     view! {
         <h3 id="alert-history-heading">"History"</h3>
-        <Show when=move || marks.with(|m| m.history.is_empty())>
+        <When when=move || marks.with(|m| m.history.is_empty())>
             <p class="empty">"No alerts yet."</p>
-        </Show>
+        </When>
         <ol id="alert-history" class="alert-history" aria-labelledby="alert-history-heading">
             {move || {
                 let now = clock.now().get_untracked();
@@ -216,11 +217,11 @@ fn AlertHistory() -> impl IntoView {
                 }).collect_view())
             }}
         </ol>
-        <Show when=move || has_cleared.get()>
+        <When when=move || has_cleared.get()>
             <button type="button" class="link-button" on:click=move |_| watch.forget_cleared()>
                 "Forget cleared alerts"
             </button>
-        </Show>
+        </When>
     }
 }
 
@@ -246,9 +247,9 @@ pub fn WatchBadge() -> impl IntoView {
     });
     view! {
         <span role="status" aria-live="polite">
-            <Show when=move || !summary.with(String::is_empty)>
+            <When when=move || !summary.with(String::is_empty)>
                 <a id="watch-summary" class="badge badge-warn" href="#alerts-heading">{move || summary.get()}</a>
-            </Show>
+            </When>
         </span>
     }
 }

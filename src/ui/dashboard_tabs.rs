@@ -6,6 +6,7 @@ use super::profiles_handle::ProfilesHandle;
 use crate::dashboard::document::import_dashboard;
 use crate::feeds::export::file_name;
 use crate::platform::download::save_text_file;
+use crate::ui::when::When;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -129,10 +130,10 @@ pub fn DashboardTabs() -> impl IntoView {
                         <button type="button" class="link-button" on:click=move |_| renaming.set(Some(shown_name()))>"Rename"</button>
                     }.into_any(),
                 }}
-                <Show when=move || dashboards.with(|(names, _)| names.len() > 1)>
+                <When when=move || dashboards.with(|(names, _)| names.len() > 1)>
                     <button type="button" class="link-button" id="remove-dashboard"
                         on:click=move |_| profiles.remove_dashboard()>"Remove"</button>
-                </Show>
+                </When>
                 <button type="button" class="link-button" id="export-dashboard" on:click=export>"Export"</button>
                 <label for="import-dashboard" class="link-button file-label">"Import"</label>
                 <input id="import-dashboard" type="file" accept=".json,application/json" class="visually-hidden"

@@ -3,12 +3,14 @@
 use super::cards::card_frame::DashboardCard;
 use super::dashboard_tabs::DashboardTabs;
 use super::feeds_handle::FeedsHandle;
+use super::keyed_list::{keyed_list, KeyedRow};
 use super::link_handle::LinkHandle;
 use crate::dashboard::card::CardKind;
 use crate::link::LinkStatus;
 use crate::service::outgoing::{parse_feed, subscribe_topic, typed_name};
 use crate::service::ServiceKind;
 use crate::ui::profiles_handle::ProfilesHandle;
+use crate::ui::when::When;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -33,17 +35,17 @@ pub fn DashboardView() -> impl IntoView {
             <DashboardTabs />
             <AddCardForm />
             <div class="card-grid">
-                <For each=move || ids.get() key=|id| *id let:id>
-                    <DashboardCard id=id />
-                </For>
+                {keyed_list(move || ids.get().into_iter().map(|id| {
+                    KeyedRow::new(id.to_string(), move || view! { <DashboardCard id=id /> })
+                }).collect())}
             </div>
-            <Show when=move || ids.with(Vec::is_empty)>
+            <When when=move || ids.with(Vec::is_empty)>
                 <p class="empty dashboard-empty">
                     "Cards appear here as feeds arrive: connect, then subscribe to a topic filter such as "
                     <code>"sensors/#"</code>
                     ". Every feed is also listed under Feeds, where you can give it a card."
                 </p>
-            </Show>
+            </When>
         </section>
     }
 }
@@ -58,9 +60,12 @@ fn AddCardForm() -> impl IntoView {
     let kind = RwSignal::new(CardKind::Chart.id().to_owned());
     let typed = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let known = Memo::new(move |_| {
-        store.with(|s| s.feeds().map(|(f, _)| typed_name(f)).collect::<Vec<_>>())
-    });
+    // The feed names offered while typing, read when the field is used: kept up to date with
+    // the store, they cost a name per feed on every frame with data.
+    let known = RwSignal::new(Vec::<String>::new());
+    let read_known = move || {
+        known.set(store.with_untracked(|s| s.feeds().map(|(f, _)| typed_name(f)).collect()));
+    };
     let placeholder = move || match mqtt.behaviour().descriptor.kind {
         ServiceKind::AdafruitIo => "feed key, e.g. lamp",
         ServiceKind::ThingSpeak => "channel/field, e.g. 1000/2",
@@ -96,7 +101,7 @@ fn AddCardForm() -> impl IntoView {
             </select>
             <label for="add-card-feed">"for feed"</label>
             <input id="add-card-feed" type="text" list="known-feeds" spellcheck="false"
-                placeholder=placeholder bind:value=typed />
+                placeholder=placeholder bind:value=typed on:focus=move |_| read_known() />
             <datalist id="known-feeds">
                 {move || known.get().into_iter().map(|name| view! { <option value=name></option> }).collect_view()}
             </datalist>

@@ -11,8 +11,10 @@ use crate::feeds::payload_text::shorten;
 use crate::feeds::store::FeedStore;
 use crate::platform::local_zone::BrowserZone;
 use crate::service::feed_ref::FeedRef;
+use crate::ui::keyed_list::{keyed_list, KeyedRow};
 use crate::ui::profiles_handle::ProfilesHandle;
 use crate::ui::watch_handle::WatchHandle;
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// Longest value shown in the table.
@@ -65,15 +67,15 @@ pub fn FeedsPanel() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || listed.get() key=|feed| feed.id() let:feed>
-                            <FeedRow feed=feed problem=problem />
-                        </For>
+                        {keyed_list(move || listed.get().into_iter().map(|feed| {
+                            KeyedRow::new(feed.id(), move || view! { <FeedRow feed=feed problem=problem /> })
+                        }).collect())}
                     </tbody>
                 </table>
-                <Show when=move || listed.with(Vec::is_empty)>
+                <When when=move || listed.with(Vec::is_empty)>
                     <p class="empty">"No feeds yet."</p>
-                </Show>
-                <Show when=move || { listed.with(Vec::len) < totals.get().feeds }>
+                </When>
+                <When when=move || { listed.with(Vec::len) < totals.get().feeds }>
                     <p class="hint">
                         {move || format!("The first {} of {} feeds are listed. ", listed.with(Vec::len), totals.get().feeds)}
                         <button type="button" class="link-button" id="feeds-show-more"
@@ -81,7 +83,7 @@ pub fn FeedsPanel() -> impl IntoView {
                             {format!("Show {ROWS_PER_PAGE} more")}
                         </button>
                     </p>
-                </Show>
+                </When>
             </div>
             {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
         </section>
@@ -128,7 +130,7 @@ fn FeedRow(feed: FeedRef, problem: RwSignal<Option<String>>) -> impl IntoView {
                 {move || silence.get().map(|s| view! { <span class="silent-mark">{s.describe(clock.now().get_untracked(), &BrowserZone)}</span> })}
             </td>
             <td class="row-actions">
-                <Show when=move || !on_card.get()>
+                <When when=move || !on_card.get()>
                     {
                         let to_add = to_add.clone();
                         let add_label = add_label.clone();
@@ -140,7 +142,7 @@ fn FeedRow(feed: FeedRef, problem: RwSignal<Option<String>>) -> impl IntoView {
                                 }>"Add card"</button>
                         }
                     }
-                </Show>
+                </When>
                 <button type="button" class="link-button" aria-label=export_label
                     on:click=move |_| problem.set(export_feed_csv(feeds, &to_export, clock.now().get_untracked()).err())>
                     "CSV"

@@ -5,6 +5,7 @@ use super::link_handle::LinkHandle;
 use super::profiles_handle::ProfilesHandle;
 use crate::link::LinkStatus;
 use crate::profile::Preset;
+use crate::ui::when::When;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
@@ -78,7 +79,7 @@ pub fn FirstRun() -> impl IntoView {
         }
     };
     view! {
-        <Show when=shown>
+        <When when=shown>
             <section class="panel first-run" aria-labelledby="first-run-heading">
                 <h2 id="first-run-heading">"Connect Feedboard to your data"</h2>
                 <p>"Feedboard runs entirely in this browser and talks straight to your MQTT service: nothing goes through a server of ours. Choose how to connect and the connection form is filled in for you."</p>
@@ -98,6 +99,6 @@ pub fn FirstRun() -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
-        </Show>
+        </When>
     }
 }

@@ -10,6 +10,8 @@ use crate::feeds::payload_text::{render_payload, PayloadFormat};
 use crate::platform::clock::wall_clock_millis;
 use crate::platform::download::save_text_file;
 use crate::platform::local_zone::BrowserZone;
+use crate::ui::keyed_list::{keyed_list, KeyedRow};
+use crate::ui::when::When;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
@@ -94,17 +96,23 @@ pub fn MessageLogPanel() -> impl IntoView {
             </div>
             {move || problem.get().map(|message| view! { <p class="error" role="alert">{message}</p> })}
             <ol class="log-list" aria-label="Received messages, newest first">
-                <For each=move || listed.get() key=move |entry| (entry.seq, format.get()) let:entry>
-                    <LogRow entry=entry format=format.get_untracked() now_ms=clock.now().get_untracked() />
-                </For>
+                // A row per message and payload format: another format redraws every row.
+                {keyed_list(move || {
+                    let shown_as = format.get();
+                    listed.get().into_iter().map(|entry| {
+                        KeyedRow::new(format!("{} {}", entry.seq, shown_as.name()), move || view! {
+                            <LogRow entry=entry format=shown_as now_ms=clock.now().get_untracked() />
+                        })
+                    }).collect()
+                })}
             </ol>
-            <Show when=move || listed.with(Vec::is_empty)>
+            <When when=move || listed.with(Vec::is_empty)>
                 <p class="empty">{move || if total.get() == 0 {
                     "No messages yet."
                 } else {
                     "No kept message matches the filter."
                 }}</p>
-            </Show>
+            </When>
         </section>
     }
 }

@@ -11,6 +11,8 @@ use crate::link::monitor::{MonitorEntry, MonitorKind};
 use crate::link::Link;
 use crate::platform::clock::{now, wall_of};
 use crate::platform::local_zone::BrowserZone;
+use crate::ui::keyed_list::{keyed_list, KeyedRow};
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// History entries shown (newest first).
@@ -61,7 +63,7 @@ pub fn MonitorPanel() -> impl IntoView {
     view! {
         <section class="panel monitor" aria-labelledby="monitor-heading">
             <h2 id="monitor-heading">"Limits"</h2>
-            <Show when=move || link.read(Link::is_limited).unwrap_or(false) fallback=|| view! {
+            <When when=move || link.read(Link::is_limited).unwrap_or(false) fallback=|| view! {
                 <p class="hint" id="no-limits">"This broker sets no rate limits: Feedboard sends as fast as you ask."</p>
             }>
                 {move || hold.get().map(|(what, until)| view! {
@@ -75,9 +77,10 @@ pub fn MonitorPanel() -> impl IntoView {
                     </p>
                 })}
                 <ul class="meters">
-                    <For each=move || meters.get() key=|meter| (meter.class, meter.level) let:meter>
-                        <MeterRow meter=meter />
-                    </For>
+                    {keyed_list(move || meters.get().into_iter().map(|meter| {
+                        // A meter is drawn as it is: a new level is a new row.
+                        KeyedRow::new(format!("{} {:?}", meter.class.id(), meter.level), move || view! { <MeterRow meter=meter /> })
+                    }).collect())}
                 </ul>
                 <p class="hint">
                     {move || if link.shared_between_tabs() {
@@ -86,7 +89,7 @@ pub fn MonitorPanel() -> impl IntoView {
                         "Budgets are kept a little below the service's limits. This browser gives no storage, so other tabs of this account are not counted."
                     }}
                 </p>
-            </Show>
+            </When>
             <h3 class="subheading">"History"</h3>
             <ol class="monitor-history" id="monitor-history" aria-label="Service messages and held-back actions, newest first">
                 {move || history.with(|entries| {
@@ -95,9 +98,9 @@ pub fn MonitorPanel() -> impl IntoView {
                     }).collect_view()
                 })}
             </ol>
-            <Show when=move || history.with(Vec::is_empty)>
+            <When when=move || history.with(Vec::is_empty)>
                 <p class="empty">"Nothing yet: no throttle, no error, nothing held back."</p>
-            </Show>
+            </When>
         </section>
     }
 }

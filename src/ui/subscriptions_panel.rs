@@ -3,6 +3,7 @@
 use super::link_handle::LinkHandle;
 use super::profiles_handle::ProfilesHandle;
 use crate::mqtt::{QoS, SubscriptionStatus};
+use crate::ui::keyed_list::{keyed_list, KeyedRow};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -50,14 +51,11 @@ pub fn SubscriptionsPanel() -> impl IntoView {
                 <p id="subscribe-error" class="error" role="alert">{text}</p>
             })}
             <ul id="subscription-list" class="subscription-list">
-                <For
-                    each=move || subscriptions.get()
-                    key=|subscription| (subscription.filter.clone(), subscription.status)
-                    let:subscription
-                >
-                    {
+                // A row per filter and status: a status change shows as a new row.
+                {keyed_list(move || subscriptions.get().into_iter().map(|subscription| {
+                    let (label, class) = status_text(subscription.status);
+                    KeyedRow::new(format!("{label} {}", subscription.filter), move || {
                         let filter = subscription.filter.clone();
-                        let (label, class) = status_text(subscription.status);
                         let remove_label = format!("Unsubscribe from {filter}");
                         let to_remove = filter.clone();
                         view! {
@@ -71,8 +69,8 @@ pub fn SubscriptionsPanel() -> impl IntoView {
                                 </button>
                             </li>
                         }
-                    }
-                </For>
+                    })
+                }).collect())}
             </ul>
         </section>
     }

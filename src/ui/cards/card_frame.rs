@@ -18,6 +18,7 @@ use super::text_card::TextCard;
 use super::watch_notes::WatchNotes;
 use crate::dashboard::card::CardKind;
 use crate::ui::profiles_handle::ProfilesHandle;
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// One card of the dashboard, by id.
@@ -96,9 +97,9 @@ pub fn DashboardCard(id: u32) -> impl IntoView {
             </header>
             <WatchNotes id=id />
             <HistoryNote id=id />
-            <Show when=move || settings_open.get()>
+            <When when=move || settings_open.get()>
                 <CardSettings id=id element_id=format!("card-{id}-settings") on_close=Callback::new(move |()| settings_open.set(false)) />
-            </Show>
+            </When>
             {move || match kind.get() {
                 Some(CardKind::Chart) => view! { <ChartCard id=id /> }.into_any(),
                 Some(CardKind::Number) => view! { <NumberCard id=id /> }.into_any(),

@@ -7,6 +7,7 @@ use crate::dashboard::card::{Card, CardKind, CardSize, GaugeEnd};
 use crate::service::feed_ref::FeedRef;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::profiles_handle::ProfilesHandle;
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// The settings of card `id`; `element_id` names the region for the toggle's aria-controls.
@@ -51,7 +52,7 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                     read=|c| c.title.clone() write=|c, v| c.title = v />
                 <TextSetting editor=editor name="unit" label="Unit" placeholder="°C, %, hPa…" max_length=16
                     read=|c| c.unit.clone() write=|c, v| c.unit = v />
-                <Show when=move || editor.is(CardKind::Gauge)>
+                <When when=move || editor.is(CardKind::Gauge)>
                     <label for=editor.field("min")>"Gauge minimum"</label>
                     <input id=editor.field("min") type="number" step="any" placeholder="automatic"
                         prop:value=editor.read(|c| c.gauge_ends[0].map(|v| v.to_string()).unwrap_or_default())
@@ -60,15 +61,15 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                     <input id=editor.field("max") type="number" step="any" placeholder="automatic"
                         prop:value=editor.read(|c| c.gauge_ends[1].map(|v| v.to_string()).unwrap_or_default())
                         on:change=move |event| set_gauge_end(GaugeEnd::High, event_target_value(&event)) />
-                </Show>
+                </When>
                 <ControlFields id=id />
-                <Show when=move || !card.with(|c| c.as_ref().is_some_and(|c| c.kind.is_control()))>
+                <When when=move || !card.with(|c| c.as_ref().is_some_and(|c| c.kind.is_control()))>
                     <TextSetting editor=editor name="expect-every" label="Updates every (s)"
                         placeholder="learned from the feed"
                         read=|c| c.expect_every_s.map(|s| s.to_string()).unwrap_or_default()
                         write=|c, v| c.set_expected_interval(&v) />
-                </Show>
-                <Show when=move || editor.is(CardKind::Chart) && !addable.with(Vec::is_empty)>
+                </When>
+                <When when=move || editor.is(CardKind::Chart) && !addable.with(Vec::is_empty)>
                     <label for=editor.field("add-feed")>"Add a feed"</label>
                     <div class="row-split">
                         <select id=editor.field("add-feed") prop:value=move || chosen.get() on:change=move |event| chosen.set(event_target_value(&event))>
@@ -84,7 +85,7 @@ pub fn CardSettings(id: u32, element_id: String, on_close: Callback<()>) -> impl
                             }
                         }>"Add"</button>
                     </div>
-                </Show>
+                </When>
             </div>
             <div class="form-grid">
                 <label for=editor.field("size")>"Size"</label>

@@ -10,6 +10,7 @@ use crate::ui::chart::ChartCanvas;
 use crate::ui::feeds_handle::FeedsHandle;
 use crate::ui::page_clock::PageClock;
 use crate::ui::profiles_handle::ProfilesHandle;
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// Offers `feed`'s history as a CSV download; says what went wrong otherwise.
@@ -95,7 +96,7 @@ pub fn ChartCard(id: u32) -> impl IntoView {
                                     let outcome = export_feed_csv(feeds, &to_export, clock.now().get_untracked());
                                     problem.set(outcome.err());
                                 }>"CSV"</button>
-                            <Show when=several>
+                            <When when=several>
                                 {
                                     let to_remove = to_remove.clone();
                                     view! {
@@ -105,7 +106,7 @@ pub fn ChartCard(id: u32) -> impl IntoView {
                                         </button>
                                     }
                                 }
-                            </Show>
+                            </When>
                         </li>
                     }
                 }).collect_view()}

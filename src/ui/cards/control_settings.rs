@@ -4,6 +4,7 @@ use super::{CardEditor, TextSetting};
 use crate::dashboard::card::{Card, CardKind, RangePart};
 use crate::service::outgoing::{parse_feed, publish_topic, typed_name};
 use crate::ui::link_handle::LinkHandle;
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// A control card's own fields (nothing for other kinds), inside its settings' form grid.
@@ -38,25 +39,25 @@ pub fn ControlFields(id: u32) -> impl IntoView {
         editor.edit(move |card: &mut Card| card.set_range(part, &typed));
     };
     view! {
-                <Show when=move || is_control()>
+                <When when=move || is_control()>
                     <label for=editor.field("feed")>"Feed"</label>
                     <input id=editor.field("feed") type="text" spellcheck="false"
                         prop:value=editor.read(|c| c.feeds.first().map(typed_name).unwrap_or_default())
                         on:change=move |event| retarget(event_target_value(&event)) />
-                </Show>
-                <Show when=move || editor.is(CardKind::Toggle)>
+                </When>
+                <When when=move || editor.is(CardKind::Toggle)>
                     <TextSetting editor=editor name="on" label="On value"
                         read=|c| c.control.on_value.clone() write=|c, v| c.control.on_value = v />
                     <TextSetting editor=editor name="off" label="Off value"
                         read=|c| c.control.off_value.clone() write=|c, v| c.control.off_value = v />
-                </Show>
-                <Show when=move || editor.is(CardKind::Button)>
+                </When>
+                <When when=move || editor.is(CardKind::Button)>
                     <TextSetting editor=editor name="press" label="Value when pressed"
                         read=|c| c.control.press_value.clone() write=|c, v| c.control.press_value = v />
                     <TextSetting editor=editor name="release" label="Value when let go" placeholder="nothing"
                         read=|c| c.control.release_value.clone() write=|c, v| c.control.release_value = v />
-                </Show>
-                <Show when=move || editor.is(CardKind::Slider)>
+                </When>
+                <When when=move || editor.is(CardKind::Slider)>
                     <label for=editor.field("range-min")>"Minimum"</label>
                     <input id=editor.field("range-min") type="number" step="any" prop:value=editor.read(|c| c.control.min.to_string())
                         on:change=move |event| set_range(RangePart::Min, event_target_value(&event)) />
@@ -66,8 +67,8 @@ pub fn ControlFields(id: u32) -> impl IntoView {
                     <label for=editor.field("range-step")>"Step"</label>
                     <input id=editor.field("range-step") type="number" step="any" min="0" prop:value=editor.read(|c| c.control.step.to_string())
                         on:change=move |event| set_range(RangePart::Step, event_target_value(&event)) />
-                </Show>
-                <Show when=move || is_control() && !editor.is(CardKind::ChannelForm)>
+                </When>
+                <When when=move || is_control() && !editor.is(CardKind::ChannelForm)>
                     <label for=editor.field("qos")>"QoS"</label>
                     <select id=editor.field("qos") prop:value=editor.read(|c| c.control.qos.to_string())
                         on:change=move |event| {
@@ -78,7 +79,7 @@ pub fn ControlFields(id: u32) -> impl IntoView {
                         <option value="1">"1 · at least once"</option>
                         <option value="2">"2 · exactly once"</option>
                     </select>
-                </Show>
+                </When>
         {move || problem.get().map(|message| view! {
             <p class="error form-note" role="alert">{message}</p>
         })}

@@ -4,6 +4,7 @@
 use super::card_signal;
 use crate::history::{HistoryState, ReadTarget};
 use crate::ui::link_handle::LinkHandle;
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// The history note of card `id`.
@@ -46,12 +47,12 @@ pub fn HistoryNote(id: u32) -> impl IntoView {
         notes
     });
     view! {
-        <Show when=move || !notes.with(Vec::is_empty)>
+        <When when=move || !notes.with(Vec::is_empty)>
             <ul class="card-notes" role="status" aria-label="History">
                 {move || notes.get().into_iter().map(|(problem, text)| view! {
                     <li class=if problem { "card-history-problem" } else { "card-history" }>{text}</li>
                 }).collect_view()}
             </ul>
-        </Show>
+        </When>
     }
 }

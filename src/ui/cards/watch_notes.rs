@@ -5,6 +5,7 @@ use super::card_signal;
 use crate::platform::local_zone::BrowserZone;
 use crate::ui::page_clock::PageClock;
 use crate::ui::watch_handle::WatchHandle;
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// The notes of card `id`; nothing while all is well.
@@ -37,13 +38,13 @@ pub fn WatchNotes(id: u32) -> impl IntoView {
         })
     });
     view! {
-        <Show when=move || !notes.with(Vec::is_empty)>
+        <When when=move || !notes.with(Vec::is_empty)>
             <ul class="card-notes" role="status">
                 {move || notes.get().into_iter().map(|(alert, text)| view! {
                     <li class=if alert { "card-alert" } else { "card-silent" }>{text}</li>
                 }).collect_view()}
             </ul>
-        </Show>
+        </When>
     }
 }
 

@@ -1,6 +1,7 @@
 //! What this device keeps of the connection in use, and forgetting it.
 
 use crate::ui::keep_handle::{KeepHandle, KeepStatus};
+use crate::ui::when::When;
 use leptos::prelude::*;
 
 /// A status line about kept data, with "Forget stored data".
@@ -41,10 +42,10 @@ pub fn KeptData() -> impl IntoView {
     view! {
         <div class="kept-data">
             <p class="hint" role="status" id="kept-data-status">{text}</p>
-            <Show when=can_forget>
+            <When when=can_forget>
                 <button type="button" class="link-button" id="forget-stored-data"
                     on:click=move |_| keep.forget_stored()>"Forget stored data"</button>
-            </Show>
+            </When>
         </div>
     }
 }

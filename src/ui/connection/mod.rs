@@ -11,8 +11,10 @@ use crate::link::LinkStatus;
 use crate::profile::name_for_service;
 use crate::service::descriptor::{CredentialRole, ServiceDescriptor};
 use crate::service::ServiceKind;
+use crate::ui::keyed_list::{keyed_list, KeyedRow};
 use crate::ui::link_handle::LinkHandle;
 use crate::ui::profiles_handle::ProfilesHandle;
+use crate::ui::when::When;
 use form::{credential_label, parse_channels, service_of, Form, CUSTOM_PLAN};
 use kept_data::KeptData;
 use leptos::ev::SubmitEvent;
@@ -132,27 +134,29 @@ pub fn ConnectionPanel() -> impl IntoView {
                         on:change=move |event| remember.set(event_target_checked(&event)) />
                     <label for="remember-secret">"Remember the password or key on this device"</label>
                 </div>
-                <Show when=move || remember.get()>
+                <When when=move || remember.get()>
                     <p class="warning form-note" id="remember-warning" role="note">
                         {move || match kind() {
                             ServiceKind::AdafruitIo => "An AIO key works like your account password: anyone using this browser can read it from its storage. Only tick this on your own device.",
                             _ => "Anyone using this browser can read a remembered password from its storage. Only tick this on your own device.",
                         }}
                     </p>
-                </Show>
-                <Show when=move || kind() == ServiceKind::ThingSpeak>
+                </When>
+                <When when=move || kind() == ServiceKind::ThingSpeak>
                     <label for="channels">"Channel IDs"</label>
                     <input id="channels" type="text" inputmode="numeric" placeholder="1000, 1001"
                         bind:value=channels prop:disabled=active />
-                    <For each=move || listed_channels.get() key=|channel| *channel let:channel>
-                        <label for=format!("read-key-{channel}")>{format!("Read API key, channel {channel}")}</label>
-                        <input id=format!("read-key-{channel}") type="password" autocomplete="off"
-                            spellcheck="false" placeholder="only for a private channel"
-                            prop:value=move || form.read_key(channel) prop:disabled=active
-                            on:input=move |event| form.set_read_key(channel, event_target_value(&event)) />
-                    </For>
-                </Show>
-                <Show when=keeps_history>
+                    {keyed_list(move || listed_channels.get().into_iter().map(|channel| {
+                        KeyedRow::new(channel.to_string(), move || view! {
+                            <label for=format!("read-key-{channel}")>{format!("Read API key, channel {channel}")}</label>
+                            <input id=format!("read-key-{channel}") type="password" autocomplete="off"
+                                spellcheck="false" placeholder="only for a private channel"
+                                prop:value=move || form.read_key(channel) prop:disabled=active
+                                on:input=move |event| form.set_read_key(channel, event_target_value(&event)) />
+                        })
+                    }).collect())}
+                </When>
+                <When when=keeps_history>
                     <label for="history-api">"HTTP API address"</label>
                     <input id="history-api" type="text" inputmode="url" spellcheck="false"
                         placeholder=worked_out_api bind:value=history_api prop:disabled=active
@@ -161,33 +165,33 @@ pub fn ConnectionPanel() -> impl IntoView {
                         "Charts open with the feed's history from here; empty uses "
                         {worked_out_api}
                     </p>
-                </Show>
-                <Show when=limited>
+                </When>
+                <When when=limited>
                     <label for="plan">"Plan"</label>
                     <select id="plan" prop:disabled=active prop:value=move || plan.get()
                         on:change=move |event| plan.set(event_target_value(&event))>
                         {move || plans().iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
-                        <Show when=move || kind() == ServiceKind::AdafruitIo>
+                        <When when=move || kind() == ServiceKind::AdafruitIo>
                             <option value=CUSTOM_PLAN>"Custom (Boost)"</option>
-                        </Show>
+                        </When>
                     </select>
-                    <Show when=move || plan.get() == CUSTOM_PLAN>
+                    <When when=move || plan.get() == CUSTOM_PLAN>
                         <label for="custom-rate">"Data points a minute"</label>
                         <input id="custom-rate" type="number" min="1" step="1" prop:disabled=active
                             bind:value=custom_rate />
-                    </Show>
+                    </When>
                     <label for="margin">"Safety margin (%)"</label>
                     <input id="margin" type="number" min="0" max="50" step="1" prop:disabled=active
                         bind:value=margin />
-                </Show>
-                <Show when=move || kind() == ServiceKind::Generic>
+                </When>
+                <When when=move || kind() == ServiceKind::Generic>
                     <div class="form-check">
                         <input id="persistent-session" type="checkbox" prop:disabled=active
                             prop:checked=move || persistent.get()
                             on:change=move |event| persistent.set(event_target_checked(&event)) />
                         <label for="persistent-session">"Keep my session while I am away (the broker queues QoS 1 and 2 messages for this client ID)"</label>
                     </div>
-                </Show>
+                </When>
                 <div class="form-actions">
                     <button id="connect-button" type="submit" class="primary">
                         {move || if active() { "Disconnect" } else { "Connect" }}

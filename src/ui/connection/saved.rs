@@ -5,8 +5,10 @@ use crate::link::LinkStatus;
 use crate::service::descriptor::{CredentialRole, ServiceDescriptor};
 use crate::service::ServiceKind;
 use crate::ui::keep_handle::KeepHandle;
+use crate::ui::keyed_list::{keyed_list, KeyedRow};
 use crate::ui::link_handle::LinkHandle;
 use crate::ui::profiles_handle::ProfilesHandle;
+use crate::ui::when::When;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
@@ -50,11 +52,10 @@ pub fn SavedConnections() -> impl IntoView {
         profiles.connect(&profile.settings(), &profile.details());
     };
     view! {
-        <Show when=move || !listed.with(Vec::is_empty)>
+        <When when=move || !listed.with(Vec::is_empty)>
             <ul class="saved-connections" aria-label="Saved connections">
-                <For each=move || listed.get() key=|(id, name, _)| (id.clone(), name.clone()) let:entry>
-                    {
-                        let (id, name, service) = entry;
+                {keyed_list(move || listed.get().into_iter().map(|(id, name, service)| {
+                    KeyedRow::new(format!("{id} {name}"), move || {
                         let in_use = {
                             let id = id.clone();
                             Memo::new(move |_| current.with(|p| p.id == id))
@@ -84,10 +85,10 @@ pub fn SavedConnections() -> impl IntoView {
                                     }>"×"</button>
                             </li>
                         }
-                    }
-                </For>
+                    })
+                }).collect())}
             </ul>
-        </Show>
+        </When>
         {move || asking.get().map(|text| view! { <p class="hint" role="status" id="secret-needed">{text}</p> })}
     }
 }
