@@ -22,6 +22,7 @@ use feedboard::ui::feeds_handle::FeedsHandle;
 use leptos::prelude::*;
 use leptos::web_sys::{self, HtmlCanvasElement};
 use page::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -41,6 +42,32 @@ fn draws(canvas: &HtmlCanvasElement) -> u64 {
         .get_attribute("data-draws")
         .and_then(|d| d.parse().ok())
         .unwrap_or(0)
+}
+
+/// The cards on the page and the feeds in the store, for a failure message.
+fn dashboard_state(root: &web_sys::HtmlElement, feeds: FeedsHandle) -> String {
+    let cards = root
+        .query_selector_all("article[data-feeds]")
+        .map(|list| {
+            (0..list.length())
+                .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+                .map(|card| {
+                    format!(
+                        "{} ({})",
+                        card.get_attribute("data-feeds").unwrap_or_default(),
+                        card.get_attribute("data-card-kind").unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let stored: Vec<String> = feeds
+        .store()
+        .with_untracked(|store| store.feeds().map(|(feed, _)| feed.id()).collect());
+    format!(
+        "cards {cards:?}, feeds in the store {stored:?}, status {:?}",
+        text_of(root, "#connection-status")
+    )
 }
 
 #[wasm_bindgen_test]
@@ -88,7 +115,12 @@ async fn published_numbers_become_points_on_their_own_chart() {
     assert_eq!(latest, Some(Value::Text("sensor error".into())));
 
     let chart = format!("article[data-feeds='{}']", feed.id());
-    assert!(wait_until(3000, || within(&root, &chart).is_some()).await);
+    assert!(
+        wait_until(3000, || within(&root, &chart).is_some()).await,
+        "no card for {}: {}",
+        feed.id(),
+        dashboard_state(&root, feeds)
+    );
     assert_eq!(
         within(&root, &chart)
             .and_then(|c| c.get_attribute("data-card-kind"))
@@ -96,12 +128,12 @@ async fn published_numbers_become_points_on_their_own_chart() {
         Some("chart")
     );
     let door_card = format!("article[data-feeds='{}']", topic_feed(&door).id());
+    let door_value = format!("{door_card} .stream-value");
     assert!(
-        wait_until(3000, || text_of(
-            &root,
-            &format!("{door_card} .stream-value")
-        ) == "open")
-        .await
+        wait_until(3000, || text_of(&root, &door_value) == "open").await,
+        "the door card shows {:?}: {}",
+        text_of(&root, &door_value),
+        dashboard_state(&root, feeds)
     );
     assert_eq!(
         within(&root, &door_card)
@@ -111,6 +143,36 @@ async fn published_numbers_become_points_on_their_own_chart() {
         "a text feed gets a text card, not a chart"
     );
     assert!(text_of(&root, &format!("{chart} .legend-value")).contains("sensor error"));
+
+    // The new-card field offers the feeds received so far, read when it is used.
+    let offered = || {
+        root.query_selector_all("#known-feeds option")
+            .map(|options| {
+                (0..options.length())
+                    .filter_map(|i| {
+                        options
+                            .item(i)?
+                            .dyn_into::<web_sys::HtmlOptionElement>()
+                            .ok()
+                    })
+                    .map(|option| option.value())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let field = within(&root, "#add-card-feed").expect("the new-card field");
+    field
+        .dispatch_event(&web_sys::FocusEvent::new("focus").expect("event"))
+        .expect("dispatch");
+    assert!(
+        wait_until(2000, || {
+            let names = offered();
+            names.contains(&temperature) && names.contains(&door)
+        })
+        .await,
+        "offered: {:?}",
+        offered()
+    );
 
     // The line is on the canvas, and only where the data is: the last seconds of a
     // five-minute window are its right edge.
@@ -219,7 +281,11 @@ async fn a_fast_stream_redraws_the_chart_at_most_once_per_frame() {
         &format!("{received} messages in 2 s: {redraws} redraws in {frames_seen} frames").into(),
     );
     assert!(received >= 1000, "the stream arrived: {received} messages");
-    assert!(redraws >= 10, "the chart kept up: {redraws} redraws");
+    // Kept up: a redraw in most frames (a loaded machine may give few frames, not fewer draws).
+    assert!(
+        redraws >= 3 && 4 * redraws >= 3 * u64::from(frames_seen),
+        "the chart kept up: {redraws} redraws in {frames_seen} frames"
+    );
     assert!(
         redraws <= u64::from(frames_seen) + 1,
         "{redraws} redraws in {frames_seen} animation frames"
@@ -559,11 +625,16 @@ async fn the_readout_follows_the_pointer_and_keys_and_pause_freezes_the_chart() 
     canvas.dispatch_event(&key("Escape")).expect("dispatch");
     assert!(wait_until(1000, || within(&root, &readout).is_none()).await);
 
-    // Paused, the chart stands still while data keeps arriving; resumed, it moves on.
+    // Paused, the chart stands still while data keeps arriving; resumed, it moves on. Pausing
+    // draws once (the view freezes at that moment): counted from after that draw.
     let pause = format!("{card} .pause-button");
+    let live_draws = draws(&canvas);
     click(&root, &pause);
     assert!(wait_until(1000, || text_of(&root, &pause) == "Resume").await);
-    gloo_timers::future::TimeoutFuture::new(100).await;
+    assert!(
+        wait_until(3000, || draws(&canvas) > live_draws).await,
+        "pausing draws the frozen view"
+    );
     let frozen = draws(&canvas);
     sender.publish_confirmed(&topic, b"99").await;
     assert!(wait_until(3000, || count_of(feeds, &feed) == 4).await);

@@ -119,8 +119,7 @@ async fn an_adafruit_feed_with_a_day_of_history_opens_with_a_full_chart_and_no_k
 /// Connects the form to the simulated ThingSpeak following channel 4242 (private: dev/test
 /// gives it the read key READ4242 and two hours of entries), with `read_key` typed.
 async fn connect_thingspeak(root: &HtmlElement, read_key: &str) {
-    choose(root, "#service", "thingspeak");
-    gloo_timers::future::TimeoutFuture::new(50).await;
+    choose_service(root, "thingspeak").await;
     type_into(root, "Broker URL", thingspeak_url());
     type_into(root, "MQTT device username", "history-reader");
     type_into(root, "MQTT device password", "any");

@@ -69,10 +69,26 @@ pub fn choose(root: &HtmlElement, selector: &str, value: &str) {
         .expect("dispatch");
 }
 
+/// Picks `service` (the form's value) in a form showing another one, and waits until the form
+/// has filled in that service's URL: a URL typed before then would be overwritten.
+pub async fn choose_service(root: &HtmlElement, service: &str) {
+    let broker_url = || {
+        within(root, "#broker-url")
+            .map(|field| field.unchecked_into::<HtmlInputElement>().value())
+            .unwrap_or_default()
+    };
+    let before = broker_url();
+    choose(root, "#service", service);
+    assert!(
+        wait_until(3000, || broker_url() != before).await,
+        "choosing {service} fills in its URL"
+    );
+}
+
 /// Picks Adafruit IO in the form, checks the form adapts (credential labels, the service's
 /// URL), then points it at the simulator and fills in `user` and `key`.
 pub async fn fill_adafruit_form(root: &HtmlElement, user: &str, key: &str) {
-    choose(root, "#service", "adafruit-io");
+    choose_service(root, "adafruit-io").await;
     let relabelled = wait_until(1000, || {
         text_of(root, "label[for='username']") == "Adafruit IO username"
     })
@@ -116,6 +132,8 @@ pub fn clear_storage() {
 
 pub fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
     clear_storage();
+    // As the page's main does: Leptos' tasks run on the app's time-sliced queue.
+    feedboard::platform::page_tasks::install();
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App options=options /> });
     (root, handle)
@@ -129,6 +147,7 @@ pub fn mount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, i
 
 /// Mounts the app with a feed store the test can read, keeping what is in storage (a reload).
 pub fn remount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, impl Drop) {
+    feedboard::platform::page_tasks::install();
     let root = container();
     let slot: Rc<Cell<Option<FeedsHandle>>> = Rc::default();
     let keep = slot.clone();
@@ -239,9 +258,7 @@ impl Drop for FrameCounter {
 /// Connects the page's form: `service` (form value), `url`, `user` with any key, `plan` (the
 /// plan select's value; "" leaves the default). Waits until connected.
 pub async fn connect_page(root: &HtmlElement, service: &str, url: &str, user: &str, plan: &str) {
-    choose(root, "#service", service);
-    // The form relabels and refills the URL when the service changes.
-    gloo_timers::future::TimeoutFuture::new(50).await;
+    choose_service(root, service).await;
     type_into(root, "Broker URL", url);
     if let Some(username) = within(root, "#username") {
         let input: HtmlInputElement = username.unchecked_into();
@@ -258,6 +275,7 @@ pub async fn connect_page(root: &HtmlElement, service: &str, url: &str, user: &s
             .expect("dispatch");
     }
     if !plan.is_empty() {
+        assert!(wait_until(3000, || within(root, "#plan").is_some()).await);
         choose(root, "#plan", plan);
     }
     connect_filled(root).await;
