@@ -71,6 +71,18 @@ async fn an_adafruit_feed_with_a_day_of_history_opens_with_a_full_chart_and_no_k
         key: "temperature".into(),
     };
     let card = add_card(&root, "chart", &feed.id(), "temperature").await;
+    // The new card's own window (five minutes) asks for the last hour point by point; once that
+    // is read, the 24-hour window asks for the day (clicked sooner, the hour is never wanted
+    // alone, and the day is the one read).
+    let feed_api = "/api/v2/feedboard-history/feeds/temperature/";
+    assert!(
+        wait_until(6000, || requested(feed_api)
+            .iter()
+            .any(|url| url.contains("/data?start_time=")))
+        .await,
+        "the hour is read: {:?}",
+        requested(feed_api)
+    );
     click(&root, &format!("{card} button[data-window='24h']"));
     assert!(
         wait_until(6000, || {
@@ -98,7 +110,7 @@ async fn an_adafruit_feed_with_a_day_of_history_opens_with_a_full_chart_and_no_k
         "the 24-hour chart is drawn across its width"
     );
     assert_eq!(text_of(&root, &format!("{card} .card-notes")), "");
-    let reads = requested("/api/v2/feedboard-history/feeds/temperature/");
+    let reads = requested(feed_api);
     assert!(
         reads.iter().any(|url| url.contains("/data?start_time="))
             && reads.iter().any(|url| url.contains("/data/chart?hours=24")),

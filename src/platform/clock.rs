@@ -11,15 +11,11 @@ thread_local! {
 
 /// Now, from `performance.now()` (falls back to `Date.now()` where there is no `performance`).
 pub fn now() -> Instant {
-    // Both clocks are non-negative and far below 2^53 ms; the cast only drops the fraction.
-    Instant::from_millis(now_ms().max(0.0) as u64)
-}
-
-/// Now in milliseconds with their fraction, for measuring short work.
-pub fn now_ms() -> f64 {
-    PERFORMANCE
+    let millis = PERFORMANCE
         .with(|performance| performance.as_ref().map(web_sys::Performance::now))
-        .unwrap_or_else(js_sys::Date::now)
+        .unwrap_or_else(js_sys::Date::now);
+    // Both clocks are non-negative and far below 2^53 ms; the cast only drops the fraction.
+    Instant::from_millis(millis.max(0.0) as u64)
 }
 
 /// Wall-clock time in milliseconds since the Unix epoch, for timestamps shown to people.

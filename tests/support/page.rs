@@ -132,8 +132,6 @@ pub fn clear_storage() {
 
 pub fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
     clear_storage();
-    // As the page's main does: Leptos' tasks run on the app's time-sliced queue.
-    feedboard::platform::page_tasks::install();
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App options=options /> });
     (root, handle)
@@ -147,7 +145,6 @@ pub fn mount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, i
 
 /// Mounts the app with a feed store the test can read, keeping what is in storage (a reload).
 pub fn remount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, impl Drop) {
-    feedboard::platform::page_tasks::install();
     let root = container();
     let slot: Rc<Cell<Option<FeedsHandle>>> = Rc::default();
     let keep = slot.clone();
