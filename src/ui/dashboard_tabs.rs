@@ -43,23 +43,22 @@ pub fn DashboardTabs() -> impl IntoView {
         let Some(file) = input.files().and_then(|files| files.get(0)) else {
             return;
         };
-        if file.size() > MAX_IMPORT_BYTES {
-            input.set_value("");
+        let name = file.name();
+        // Reading starts before the input is cleared (so the same file can be chosen again
+        // after a fix): in WebKit a read started after the clearing was once never answered.
+        let reading = (file.size() <= MAX_IMPORT_BYTES)
+            .then(|| wasm_bindgen_futures::JsFuture::from(file.text()));
+        input.set_value("");
+        let Some(reading) = reading else {
             message.set(Some((
                 true,
                 format!(
-                    "{} is too big to be a dashboard ({:.0} KB)",
-                    file.name(),
+                    "{name} is too big to be a dashboard ({:.0} KB)",
                     file.size() / 1024.0
                 ),
             )));
             return;
-        }
-        let name = file.name();
-        // Reading starts before the input is cleared (so the same file can be chosen again
-        // after a fix): in WebKit a read started after the clearing was once never answered.
-        let reading = wasm_bindgen_futures::JsFuture::from(file.text());
-        input.set_value("");
+        };
         leptos::task::spawn_local(async move {
             let text = reading.await.ok().and_then(|text| text.as_string());
             let outcome = match text {
