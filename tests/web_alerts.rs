@@ -79,23 +79,15 @@ async fn add_rule(root: &HtmlElement, feed: &str, kind: &str, first: &str, hyste
 }
 
 fn rules(root: &HtmlElement) -> Vec<String> {
-    let list = root.query_selector_all(".rule-list li").expect("rules");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|li| {
-            li.unchecked_into::<web_sys::Element>()
-                .get_attribute("data-rule")
-                .unwrap_or_default()
-        })
+    all_within(root, ".rule-list li")
+        .iter()
+        .map(|li| li.get_attribute("data-rule").unwrap_or_default())
         .collect()
 }
 
 fn history(root: &HtmlElement) -> Vec<String> {
-    let list = root
-        .query_selector_all("#alert-history li")
-        .expect("history");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
+    all_within(root, "#alert-history li")
+        .iter()
         .map(|li| li.text_content().unwrap_or_default())
         .collect()
 }
@@ -310,12 +302,7 @@ async fn rules_survive_a_reload_and_an_export_import_round_trip() {
         rules(&root)
     );
     import_and_expect(&root, "kitchen.json", &exported, "with 2 alert rules").await;
-    assert_eq!(
-        root.query_selector_all("[role='tab']")
-            .expect("tabs")
-            .length(),
-        2
-    );
+    assert_eq!(all_within(&root, "[role='tab']").len(), 2);
     assert_eq!(
         rules(&root),
         expected,

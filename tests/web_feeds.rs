@@ -22,7 +22,6 @@ use feedboard::ui::feeds_handle::FeedsHandle;
 use leptos::prelude::*;
 use leptos::web_sys::{self, HtmlCanvasElement};
 use page::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -46,21 +45,16 @@ fn draws(canvas: &HtmlCanvasElement) -> u64 {
 
 /// The cards on the page and the feeds in the store, for a failure message.
 fn dashboard_state(root: &web_sys::HtmlElement, feeds: FeedsHandle) -> String {
-    let cards = root
-        .query_selector_all("article[data-feeds]")
-        .map(|list| {
-            (0..list.length())
-                .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
-                .map(|card| {
-                    format!(
-                        "{} ({})",
-                        card.get_attribute("data-feeds").unwrap_or_default(),
-                        card.get_attribute("data-card-kind").unwrap_or_default()
-                    )
-                })
-                .collect::<Vec<_>>()
+    let cards: Vec<String> = all_within(root, "article[data-feeds]")
+        .iter()
+        .map(|card| {
+            format!(
+                "{} ({})",
+                card.get_attribute("data-feeds").unwrap_or_default(),
+                card.get_attribute("data-card-kind").unwrap_or_default()
+            )
         })
-        .unwrap_or_default();
+        .collect();
     let stored: Vec<String> = feeds
         .store()
         .with_untracked(|store| store.feeds().map(|(feed, _)| feed.id()).collect());
@@ -146,19 +140,10 @@ async fn published_numbers_become_points_on_their_own_chart() {
 
     // The new-card field offers the feeds received so far, read when it is used.
     let offered = || {
-        root.query_selector_all("#known-feeds option")
-            .map(|options| {
-                (0..options.length())
-                    .filter_map(|i| {
-                        options
-                            .item(i)?
-                            .dyn_into::<web_sys::HtmlOptionElement>()
-                            .ok()
-                    })
-                    .map(|option| option.value())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
+        all_within(&root, "#known-feeds option")
+            .iter()
+            .filter_map(|option| option.get_attribute("value"))
+            .collect::<Vec<_>>()
     };
     let field = within(&root, "#add-card-feed").expect("the new-card field");
     field

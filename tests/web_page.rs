@@ -238,11 +238,7 @@ async fn an_adafruit_io_connection_watches_its_notices_and_fetches_last_values()
     // All three deliveries arrive (the log shows them) before counting.
     let log_rows = format!(".log-list li[data-topic^='{user}/f/light']");
     assert!(
-        wait_until(3000, || root
-            .query_selector_all(&log_rows)
-            .map_or(0, |l| l.length())
-            == 3)
-        .await,
+        wait_until(3000, || all_within(&root, &log_rows).len() == 3).await,
         "the log lists the plain, /json and /csv deliveries"
     );
     let updates_after: u64 = text_of(&root, "#update-count").parse().expect("a number");

@@ -43,11 +43,9 @@ fn stored_item(key: &str) -> Option<String> {
 
 /// The dashboard tabs: names, and which one is selected.
 fn tabs(root: &HtmlElement) -> (Vec<String>, Option<String>) {
-    let list = root.query_selector_all("[role='tab']").expect("tabs");
     let mut names = Vec::new();
     let mut selected = None;
-    for tab in (0..list.length()).filter_map(|i| list.item(i)) {
-        let tab: web_sys::Element = tab.unchecked_into();
+    for tab in all_within(root, "[role='tab']") {
         let name = tab.text_content().unwrap_or_default();
         if tab.get_attribute("aria-selected").as_deref() == Some("true") {
             selected = Some(name.clone());
@@ -59,11 +57,9 @@ fn tabs(root: &HtmlElement) -> (Vec<String>, Option<String>) {
 
 /// The cards shown, in order: (kind, feeds, size classes).
 fn cards(root: &HtmlElement) -> Vec<(String, String, String)> {
-    let list = root.query_selector_all("article.card").expect("cards");
-    (0..list.length())
-        .filter_map(|i| list.item(i))
+    all_within(root, "article.card")
+        .iter()
         .map(|card| {
-            let card: web_sys::Element = card.unchecked_into();
             let size = ["size-wide", "size-tall"]
                 .into_iter()
                 .filter(|class| card.class_list().contains(class))
@@ -194,11 +190,7 @@ async fn a_profile_and_its_dashboards_survive_a_reload() {
         "{}",
         text_of(&root, &number)
     );
-    let garden = root
-        .query_selector_all("[role='tab']")
-        .expect("tabs")
-        .item(1)
-        .expect("a second tab");
+    let garden = all_within(&root, "[role='tab']").remove(1);
     garden.unchecked_into::<HtmlElement>().click();
     assert!(wait_until(1000, || cards(&root) == before_garden).await);
     sender.client.disconnect();
@@ -405,11 +397,7 @@ async fn cards_move_by_drag_and_dashboards_switch_by_keyboard() {
     assert!(wait_until(1000, || tabs(&root).1.as_deref() == Some("Main")).await);
     assert_eq!(order(), ["b", "c", "a"]);
     // Removing the second dashboard leaves the first as it was.
-    let second = root
-        .query_selector_all("[role='tab']")
-        .expect("tabs")
-        .item(1)
-        .expect("a second tab");
+    let second = all_within(&root, "[role='tab']").remove(1);
     second.unchecked_into::<HtmlElement>().click();
     assert!(wait_until(1000, || tabs(&root).1.as_deref() == Some("Dashboard 2")).await);
     click(&root, "#remove-dashboard");

@@ -36,6 +36,17 @@ pub fn within(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
     root.query_selector(selector).ok().flatten()
 }
 
+/// Every element under `root` that matches `selector`, in document order.
+pub fn all_within(root: &HtmlElement, selector: &str) -> Vec<web_sys::Element> {
+    root.query_selector_all(selector)
+        .map(|list| {
+            (0..list.length())
+                .filter_map(|i| list.item(i)?.dyn_into().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub fn text_of(root: &HtmlElement, selector: &str) -> String {
     within(root, selector)
         .and_then(|e| e.text_content())
@@ -44,10 +55,8 @@ pub fn text_of(root: &HtmlElement, selector: &str) -> String {
 
 /// Types into a labelled input the way a user would (sets the value, fires `input`).
 pub fn type_into(root: &HtmlElement, label_text: &str, value: &str) {
-    let label = root.query_selector_all("label").expect("labels");
-    let id = (0..label.length())
-        .filter_map(|i| label.item(i))
-        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+    let id = all_within(root, "label")
+        .into_iter()
         .find(|l| l.text_content().as_deref() == Some(label_text))
         .and_then(|l| l.get_attribute("for"))
         .unwrap_or_else(|| panic!("no label \"{label_text}\""));
