@@ -1,5 +1,6 @@
 //! The page: components (a folder where one has parts: `chart/`, `connection/`, `cards/`),
-//! small hooks over browser APIs (`hooks`), and the handles the components share —
+//! small hooks over browser APIs (`hooks`), the one keyed list and one conditional block every
+//! component uses (`keyed_list`, `when`), and the handles the components share —
 //! `link_handle` (the connection core's commands and events as signals), `feeds_handle`
 //! (received data), `profiles_handle` (saved connections, their dashboards and
 //! subscriptions), `watch_handle` (silent feeds and alerts), `page_clock`. Components decide nothing the core or the model can decide.
