@@ -23,6 +23,13 @@ pub fn document() -> web_sys::Document {
 
 /// A fresh container for one test's app.
 pub fn container() -> HtmlElement {
+    // Checked when the next test starts, as this file's tests share one page.
+    let earlier = uncaught_errors();
+    assert!(
+        earlier.is_empty(),
+        "an earlier test in this file left errors nothing caught:\n{earlier}"
+    );
+    watch_uncaught_errors();
     let element = document().create_element("div").expect("div");
     document()
         .body()
@@ -30,6 +37,31 @@ pub fn container() -> HtmlElement {
         .append_child(&element)
         .expect("append");
     element.unchecked_into()
+}
+
+/// Errors no code caught (thrown by an event handler or a timer, a trap in the app's
+/// WebAssembly), kept by the page and written to the console with their stacks. The browser
+/// reports them only to the page: a test would pass over them, and one failing later would show
+/// no trace of its cause (a WebKit run once stopped on a trap whose cause came earlier).
+fn watch_uncaught_errors() {
+    let _ = js_sys::eval(
+        "if (!window.__uncaught) {
+            window.__uncaught = [];
+            const keep = (text) => { window.__uncaught.push(text); console.error(text); };
+            addEventListener('error', (e) => keep('uncaught in the page: ' + e.message
+                + (e.error && e.error.stack ? '\\n' + e.error.stack : '')));
+            addEventListener('unhandledrejection', (e) => keep('unhandled rejection in the page: '
+                + ((e.reason && e.reason.stack) || e.reason)));
+        }",
+    );
+}
+
+/// The uncaught errors the page has seen so far (see [`watch_uncaught_errors`]).
+fn uncaught_errors() -> String {
+    js_sys::eval("(window.__uncaught || []).join('\\n')")
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
 }
 
 pub fn within(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
