@@ -1,7 +1,7 @@
 //! Feedboard: a live dashboard for MQTT feeds that runs entirely in the browser.
 //!
 //! The logic layers (`mqtt`, `link`, `service`, `budget`, `feeds`, `chart`, `dashboard`,
-//! `profile`, `time`, `watch`) are plain Rust and tested natively; only `transport`, `platform`, `ui` and
+//! `profile`, `tasks`, `time`, `watch`) are plain Rust and tested natively; only `transport`, `platform`, `ui` and
 //! `app` touch the browser.
 
 pub mod app;
@@ -19,6 +19,7 @@ pub mod platform;
 pub mod profile;
 pub mod service;
 pub mod storage_key;
+pub mod tasks;
 pub mod time;
 pub mod transport;
 pub mod ui;

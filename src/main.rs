@@ -1,5 +1,5 @@
-//! Entry point: report panics (in the console and in the page), mount the app, then say it
-//! started.
+//! Entry point: report panics (in the console and in the page), run Leptos' tasks on the page's
+//! time-sliced queue, mount the app, then say it started.
 
 use feedboard::app::App;
 use feedboard::platform::startup;
@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 fn main() {
     startup::report_panics();
+    feedboard::platform::page_tasks::install();
     leptos::mount::mount_to_body(|| view! { <App /> });
     startup::started();
     feedboard::platform::offline::keep_app_shell();

@@ -11,11 +11,15 @@ thread_local! {
 
 /// Now, from `performance.now()` (falls back to `Date.now()` where there is no `performance`).
 pub fn now() -> Instant {
-    let millis = PERFORMANCE
-        .with(|performance| performance.as_ref().map(web_sys::Performance::now))
-        .unwrap_or_else(js_sys::Date::now);
     // Both clocks are non-negative and far below 2^53 ms; the cast only drops the fraction.
-    Instant::from_millis(millis.max(0.0) as u64)
+    Instant::from_millis(now_ms().max(0.0) as u64)
+}
+
+/// Now in milliseconds with their fraction, for measuring short work.
+pub fn now_ms() -> f64 {
+    PERFORMANCE
+        .with(|performance| performance.as_ref().map(web_sys::Performance::now))
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 /// Wall-clock time in milliseconds since the Unix epoch, for timestamps shown to people.

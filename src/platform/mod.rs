@@ -12,6 +12,7 @@ pub mod location;
 pub mod notify;
 pub mod observe;
 pub mod offline;
+pub mod page_tasks;
 pub mod profile_store;
 pub mod random;
 pub mod saved_outbox;

@@ -171,11 +171,29 @@ pub fn clear_storage() {
     js_sys::eval("indexedDB.deleteDatabase('feedboard')").expect("the kept series are deleted");
 }
 
+/// A mounted app: dropped (a test's end, a reload), it first lets Leptos' ready work run, then
+/// unmounts. The page's work runs in slices with the browser's turns between them (see
+/// `feedboard::tasks`); on the page nothing in those turns removes part of the app (branches
+/// and rows go inside the work itself), but test code runs there too, and an app unmounted
+/// between slices left effects woken and not yet run, which then ran on values already gone —
+/// a panic (seen once in WebKit).
+pub struct MountedApp<H>(Option<H>);
+
+impl<H> Drop for MountedApp<H> {
+    fn drop(&mut self) {
+        // Bounded: a task that woke itself every time would otherwise never let go.
+        let _ = feedboard::tasks::run_for(1000.0, &feedboard::platform::clock::now_ms);
+        drop(self.0.take());
+    }
+}
+
 pub fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
     clear_storage();
+    // As the page's main does: Leptos' tasks run on the app's time-sliced queue.
+    feedboard::platform::page_tasks::install();
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || view! { <App options=options /> });
-    (root, handle)
+    (root, MountedApp(Some(handle)))
 }
 
 /// Mounts the app with a feed store the test can read, on empty storage.
@@ -186,6 +204,7 @@ pub fn mount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, i
 
 /// Mounts the app with a feed store the test can read, keeping what is in storage (a reload).
 pub fn remount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, impl Drop) {
+    feedboard::platform::page_tasks::install();
     let root = container();
     let slot: Rc<Cell<Option<FeedsHandle>>> = Rc::default();
     let keep = slot.clone();
@@ -195,7 +214,7 @@ pub fn remount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle,
         view! { <App options=options feeds=feeds /> }
     });
     let feeds = slot.take().expect("the app was mounted");
-    (root, feeds, handle)
+    (root, feeds, MountedApp(Some(handle)))
 }
 
 /// From now on, keeps every file the page offers for download (name and content) instead of
