@@ -193,11 +193,15 @@ async fn an_above_rule_fires_once_clears_and_notifies_only_once_turned_on() {
     assert!(entries[0].ends_with("firing"), "{entries:?}");
     let card = format!("article.card[data-feeds='topic:{topic}'] .card-alert");
     assert!(
-        text_of(&root, &card).contains("above 30: 31"),
+        wait_until(3000, || text_of(&root, &card).contains("above 30: 31")).await,
         "{}",
         text_of(&root, &card)
     );
-    assert!(text_of(&root, "#watch-summary").contains("1 alert"));
+    assert!(
+        wait_until(3000, || text_of(&root, "#watch-summary")
+            .contains("1 alert"))
+        .await
+    );
     assert!(text_of(&root, ".rule-list li").contains("firing"));
 
     send(&root, &sender, &topic, "28").await;

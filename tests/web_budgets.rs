@@ -102,7 +102,7 @@ async fn a_slider_dragged_500_times_in_10_s_sends_within_the_budget_and_its_last
         "values were sent while dragging, not only at the end: {sent}"
     );
     assert!(
-        status_of(&root, &card).starts_with("sent"),
+        wait_until(3000, || status_of(&root, &card).starts_with("sent")).await,
         "{}",
         status_of(&root, &card)
     );
@@ -167,7 +167,10 @@ async fn publishing_over_the_plan_shows_the_throttle_countdown_and_holds_new_val
 
     // A value made during the throttle waits for its end instead of being refused.
     submit_value(&root, &card, "999");
-    TimeoutFuture::new(200).await;
+    wait_until(3000, || {
+        status_of(&root, &card).contains("paused by the service")
+    })
+    .await;
     let status = status_of(&root, &card);
     assert!(
         status.contains("paused by the service"),
@@ -235,9 +238,10 @@ async fn a_ban_pauses_everything_and_counts_down() {
 
     // During the ban: a publish waits, a subscription is held back with a reason.
     submit_value(&root, &card, "7");
-    TimeoutFuture::new(200).await;
     assert!(
-        status_of(&root, &card).contains("the account is banned"),
+        wait_until(3000, || status_of(&root, &card)
+            .contains("the account is banned"))
+        .await,
         "{}",
         status_of(&root, &card)
     );
@@ -287,10 +291,15 @@ async fn two_tabs_of_one_account_stay_within_one_budget() {
     assert_eq!(a + b, 27, "together exactly one budget, not two");
     assert!(a > 0 && b > 0);
     for tab in [&tab_a, &tab_b] {
-        assert_eq!(text_of(tab, "li[data-class='data'] .meter-count"), "0 / 27");
+        let meter = || text_of(tab, "li[data-class='data'] .meter-count");
+        assert!(
+            wait_until(3000, || meter() == "0 / 27").await,
+            "{}",
+            meter()
+        );
     }
     assert!(
-        status_of(&tab_b, &card_b).starts_with("queued"),
+        wait_until(3000, || status_of(&tab_b, &card_b).starts_with("queued")).await,
         "{}",
         status_of(&tab_b, &card_b)
     );
@@ -331,11 +340,16 @@ async fn a_thingspeak_form_merges_edits_while_its_update_waits_for_the_window() 
     TimeoutFuture::new(1000).await;
     field(3, "30");
     click(&root, &format!("{card} button[type='submit']"));
-    TimeoutFuture::new(300).await;
+    wait_until(3000, || {
+        text_of(&root, &format!("{card} .form-waiting")).contains("field2=20&field3=30")
+    })
+    .await;
     let waiting = text_of(&root, &format!("{card} .form-waiting"));
     assert!(waiting.contains("field2=20&field3=30"), "{waiting}");
     assert!(
-        status_of(&root, &card).starts_with("queued, sends in"),
+        wait_until(3000, || status_of(&root, &card)
+            .starts_with("queued, sends in"))
+        .await,
         "{}",
         status_of(&root, &card)
     );

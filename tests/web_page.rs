@@ -333,7 +333,9 @@ async fn a_wrong_key_is_one_attempt_and_a_clear_message_not_a_loop() {
         text_of(&root, "#connection-status")
     );
     assert!(
-        text_of(&root, "#connection-error").contains("wrong username or password (code 4)"),
+        wait_until(3000, || text_of(&root, "#connection-error")
+            .contains("wrong username or password (code 4)"))
+        .await,
         "{}",
         text_of(&root, "#connection-error")
     );

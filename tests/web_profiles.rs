@@ -162,9 +162,11 @@ async fn a_profile_and_its_dashboards_survive_a_reload() {
         "the saved connection connects by itself: {}",
         text_of(&root, "#connection-error")
     );
-    assert_eq!(
-        text_of(&root, ".saved-connections li.in-use .saved-name"),
-        "Workshop"
+    let in_use = || text_of(&root, ".saved-connections li.in-use .saved-name");
+    assert!(
+        wait_until(3000, || in_use() == "Workshop").await,
+        "{}",
+        in_use()
     );
     assert_eq!(tabs(&root), before_tabs);
     assert_eq!(cards(&root), before_main);
@@ -211,9 +213,14 @@ async fn a_secret_is_stored_only_when_remembered_and_never_exported() {
         text_of(&root, "#connection-error")
     );
     add_card(&root, "toggle", &format!("aio:{user}/lamp"), "lamp").await;
-    TimeoutFuture::new(100).await;
-    let book = stored_item("feedboard.profiles").expect("the connection is saved");
-    assert!(book.contains(&user), "the profile is saved: {book}");
+    let lamp = format!("aio:{user}/lamp");
+    assert!(
+        wait_until(3000, || stored_item("feedboard.profiles")
+            .is_some_and(|book| book.contains(&lamp)))
+        .await,
+        "the profile is saved with its card: {:?}",
+        stored_item("feedboard.profiles")
+    );
     assert!(
         stored().iter().all(|(_, value)| !value.contains(KEY)),
         "the key is not stored without being asked to: {:?}",
@@ -286,7 +293,13 @@ async fn a_bad_dashboard_file_is_refused_and_changes_nothing() {
         &format!("{prefix}/level"),
     )
     .await;
-    TimeoutFuture::new(100).await;
+    let gauge = format!("topic:{prefix}/level");
+    assert!(
+        wait_until(3000, || stored_item("feedboard.profiles")
+            .is_some_and(|book| book.contains(&gauge)))
+        .await,
+        "the new card is saved"
+    );
     let book = stored_item("feedboard.profiles").expect("saved");
     let (shown_tabs, shown_cards) = (tabs(&root), cards(&root));
 

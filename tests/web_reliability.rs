@@ -134,9 +134,10 @@ async fn a_broker_restart_loses_no_qos1_message_either_way() {
     );
     // The page publishes during the outage: the message waits for the connection.
     submit_value(&root, &card, "sent while the broker was down");
-    TimeoutFuture::new(200).await;
     assert!(
-        text_of(&root, &format!("{card} .control-status")).contains("waits for the connection"),
+        wait_until(3000, || text_of(&root, &format!("{card} .control-status"))
+            .contains("waits for the connection"))
+        .await,
         "{}",
         text_of(&root, &format!("{card} .control-status"))
     );
