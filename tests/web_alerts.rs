@@ -67,7 +67,7 @@ async fn add_rule(root: &HtmlElement, feed: &str, kind: &str, first: &str, hyste
         _ => "Threshold",
     };
     assert!(
-        wait_until(1000, || text_of(root, "label[for='rule-first']")
+        wait_until(5000, || text_of(root, "label[for='rule-first']")
             == first_label)
         .await
     );
@@ -138,7 +138,7 @@ async fn a_feed_that_stops_is_marked_silent_within_its_interval_and_recovers() {
 
     send(&root, &sender, &topic, "3").await;
     assert!(
-        wait_until(2000, || within(&root, &note).is_none()).await,
+        wait_until(5000, || within(&root, &note).is_none()).await,
         "recovers on its next update"
     );
     assert!(within(&root, "#watch-summary").is_none());
@@ -179,7 +179,7 @@ async fn an_above_rule_fires_once_clears_and_notifies_only_once_turned_on() {
     connect_and_follow(&root, &prefix).await;
     let sender = sender().await;
     add_rule(&root, &topic, "above", "30", "1").await;
-    assert!(wait_until(1000, || rules(&root) == [format!("{topic} above 30")]).await);
+    assert!(wait_until(5000, || rules(&root) == [format!("{topic} above 30")]).await);
 
     for value in ["29", "31", "29.5", "30.5", "29.2"] {
         send(&root, &sender, &topic, value).await;
@@ -206,7 +206,7 @@ async fn an_above_rule_fires_once_clears_and_notifies_only_once_turned_on() {
 
     send(&root, &sender, &topic, "28").await;
     assert!(
-        wait_until(2000, || history(&root)
+        wait_until(5000, || history(&root)
             .first()
             .is_some_and(|e| e.contains("cleared")))
         .await,
@@ -215,7 +215,7 @@ async fn an_above_rule_fires_once_clears_and_notifies_only_once_turned_on() {
     );
     assert_eq!(history(&root).len(), 1);
     // The card's own note follows in its own update.
-    assert!(wait_until(2000, || within(&root, &card).is_none()).await);
+    assert!(wait_until(5000, || within(&root, &card).is_none()).await);
     assert_eq!(
         notes(),
         "",
@@ -247,13 +247,13 @@ async fn an_above_rule_fires_once_clears_and_notifies_only_once_turned_on() {
         }
     }
     assert!(
-        wait_until(2000, checked).await,
+        wait_until(5000, checked).await,
         "{}",
         text_of(&root, ".alerts-panel")
     );
     send(&root, &sender, &topic, "33.5").await;
     assert!(
-        wait_until(2000, || !notes().is_empty()).await,
+        wait_until(5000, || !notes().is_empty()).await,
         "a notification is shown"
     );
     assert_eq!(notes(), format!("Feedboard alert | {topic} above 30: 33.5"));
@@ -274,17 +274,17 @@ async fn rules_survive_a_reload_and_an_export_import_round_trip() {
         let (root, _feeds, app) = mount_with_store(StartupOptions::default());
         connect_and_follow(&root, &prefix).await;
         add_rule(&root, &format!("{prefix}/freezer"), "above", "-15", "").await;
-        assert!(wait_until(1000, || rules(&root).len() == 1).await);
+        assert!(wait_until(5000, || rules(&root).len() == 1).await);
         add_rule(&root, &format!("{prefix}/door"), "silent", "30", "").await;
         assert!(
-            wait_until(1000, || rules(&root) == expected).await,
+            wait_until(5000, || rules(&root) == expected).await,
             "{:?}",
             rules(&root)
         );
         // The same rule again is refused with a reason.
         add_rule(&root, &format!("{prefix}/freezer"), "above", "-15", "").await;
         assert!(
-            wait_until(1000, || text_of(&root, "form.add-rule .error")
+            wait_until(5000, || text_of(&root, "form.add-rule .error")
                 .contains("already"))
             .await
         );

@@ -248,7 +248,7 @@ async fn a_ban_pauses_everything_and_counts_down() {
     type_into(&root, "Topic filter", &format!("{user}/feeds/other"));
     click(&root, "#subscribe-button");
     assert!(
-        wait_until(1000, || text_of(&root, "#subscribe-error")
+        wait_until(5000, || text_of(&root, "#subscribe-error")
             .contains("the account is banned"))
         .await,
         "{}",
@@ -420,7 +420,7 @@ async fn a_refused_topic_stops_its_control_until_the_feed_is_edited() {
         .dispatch_event(&web_sys::Event::new("change").expect("event"))
         .expect("dispatch");
     let own = format!("article[data-card-kind='toggle'][data-feeds='aio:{user}/lamp']");
-    assert!(wait_until(1000, || within(&root, &own).is_some()).await);
+    assert!(wait_until(5000, || within(&root, &own).is_some()).await);
     click(&root, &format!("{own} button[role='switch']"));
     let topic = format!("{user}/feeds/lamp");
     assert!(

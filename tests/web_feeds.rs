@@ -150,7 +150,7 @@ async fn published_numbers_become_points_on_their_own_chart() {
         .dispatch_event(&web_sys::FocusEvent::new("focus").expect("event"))
         .expect("dispatch");
     assert!(
-        wait_until(2000, || {
+        wait_until(5000, || {
             let names = offered();
             names.contains(&temperature) && names.contains(&door)
         })
@@ -202,7 +202,7 @@ async fn a_chart_out_of_view_waits_and_draws_when_it_scrolls_in() {
         .append_child(&spacer)
         .expect("spacer");
     window().scroll_to_with_x_and_y(0.0, 20_000.0);
-    let out_of_view = wait_until(2000, || {
+    let out_of_view = wait_until(5000, || {
         canvas.get_bounding_client_rect().bottom() < -1000.0
     })
     .await;
@@ -348,7 +348,7 @@ async fn adafruit_group_messages_split_into_one_feed_each() {
     for key in ["garden.temp", "garden.humidity"] {
         let card = format!("article[data-feeds='{}']", feed(key).id());
         assert!(
-            wait_until(2000, || within(&root, &card).is_some()).await,
+            wait_until(5000, || within(&root, &card).is_some()).await,
             "a card for {key}"
         );
     }
@@ -451,7 +451,7 @@ async fn a_feed_exported_as_csv_reads_back_as_the_same_history() {
     );
     click(&root, &button);
     assert!(
-        wait_until(2000, || download_count() == before + 1).await,
+        wait_until(5000, || download_count() == before + 1).await,
         "a download was offered"
     );
     let (name, csv) = downloaded(before).await;
@@ -535,11 +535,11 @@ async fn the_log_filters_by_topic_shows_hex_and_exports_json_lines() {
     );
 
     type_into(&root, "Filter topics", &format!("{prefix}/a/#"));
-    assert!(wait_until(1000, || within(&root, &row("b/y")).is_none()).await);
+    assert!(wait_until(5000, || within(&root, &row("b/y")).is_none()).await);
     assert!(within(&root, &row("a/x")).is_some());
     choose(&root, "#log-format", "hex");
     assert!(
-        wait_until(1000, || text_of(&root, &row("a/x"))
+        wait_until(5000, || text_of(&root, &row("a/x"))
             .starts_with("0000  7b 22 6b 22"))
         .await
     );
@@ -547,7 +547,7 @@ async fn the_log_filters_by_topic_shows_hex_and_exports_json_lines() {
     capture_downloads();
     let before = download_count();
     click(&root, "#log-export");
-    assert!(wait_until(2000, || download_count() == before + 1).await);
+    assert!(wait_until(5000, || download_count() == before + 1).await);
     let (name, lines) = downloaded(before).await;
     assert!(name.ends_with(".jsonl"), "{name}");
     let parsed: Vec<serde_json::Value> = lines
@@ -589,7 +589,7 @@ async fn the_readout_follows_the_pointer_and_keys_and_pause_freezes_the_chart() 
     canvas.dispatch_event(&moved).expect("dispatch");
     let readout = format!("{card} .chart-readout .readout-value");
     assert!(
-        wait_until(2000, || text_of(&root, &readout) == "13.5").await,
+        wait_until(5000, || text_of(&root, &readout) == "13.5").await,
         "readout: {}",
         text_of(&root, &readout)
     );
@@ -603,19 +603,19 @@ async fn the_readout_follows_the_pointer_and_keys_and_pause_freezes_the_chart() 
     };
     canvas.dispatch_event(&key("Home")).expect("dispatch");
     assert!(
-        wait_until(2000, || text_of(&root, &readout) == "11").await,
+        wait_until(5000, || text_of(&root, &readout) == "11").await,
         "readout: {}",
         text_of(&root, &readout)
     );
     canvas.dispatch_event(&key("Escape")).expect("dispatch");
-    assert!(wait_until(1000, || within(&root, &readout).is_none()).await);
+    assert!(wait_until(5000, || within(&root, &readout).is_none()).await);
 
     // Paused, the chart stands still while data keeps arriving; resumed, it moves on. Pausing
     // draws once (the view freezes at that moment): counted from after that draw.
     let pause = format!("{card} .pause-button");
     let live_draws = draws(&canvas);
     click(&root, &pause);
-    assert!(wait_until(1000, || text_of(&root, &pause) == "Resume").await);
+    assert!(wait_until(5000, || text_of(&root, &pause) == "Resume").await);
     assert!(
         wait_until(3000, || draws(&canvas) > live_draws).await,
         "pausing draws the frozen view"
@@ -631,14 +631,14 @@ async fn the_readout_follows_the_pointer_and_keys_and_pause_freezes_the_chart() 
         .contains("paused"));
     click(&root, &pause);
     assert!(
-        wait_until(2000, || draws(&canvas) > frozen).await,
+        wait_until(5000, || draws(&canvas) > frozen).await,
         "redraws after resume"
     );
 
     // Choosing another window is remembered on the card and described to screen readers.
     click(&root, &format!("{card} button[data-window='1h']"));
     assert!(
-        wait_until(1000, || within(
+        wait_until(5000, || within(
             &root,
             &format!("{card} button[data-window='1h'][aria-pressed='true']")
         )

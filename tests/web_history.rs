@@ -137,7 +137,7 @@ async fn connect_thingspeak(root: &HtmlElement, read_key: &str) {
     type_into(root, "MQTT device password", "any");
     type_into(root, "Channel IDs", "4242");
     assert!(
-        wait_until(1000, || within(root, "#read-key-4242").is_some()).await,
+        wait_until(5000, || within(root, "#read-key-4242").is_some()).await,
         "a read key field for the channel"
     );
     type_into(root, "Read API key, channel 4242", read_key);
@@ -183,7 +183,7 @@ async fn a_private_thingspeak_channel_says_it_needs_its_read_key_and_reads_with_
         kept(feeds, &feed),
         text_of(&root, &note)
     );
-    assert!(wait_until(2000, || text_of(&root, &note).is_empty()).await);
+    assert!(wait_until(5000, || text_of(&root, &note).is_empty()).await);
     let reads = requested("/channels/4242/feeds.json");
     let (with_key, without): (Vec<&String>, Vec<&String>) = reads
         .iter()

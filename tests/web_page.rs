@@ -132,7 +132,7 @@ async fn a_bad_url_and_a_bad_filter_get_clear_messages() {
     let (root, _app) = mount(StartupOptions::default());
     type_into(&root, "Broker URL", "https://io.adafruit.com/mqtt");
     click(&root, "#connect-button");
-    assert!(wait_until(1000, || within(&root, "#connection-error").is_some()).await);
+    assert!(wait_until(5000, || within(&root, "#connection-error").is_some()).await);
     assert!(text_of(&root, "#connection-error").contains("did you mean wss://io.adafruit.com/mqtt"));
 
     type_into(&root, "Broker URL", broker_url());
@@ -140,7 +140,7 @@ async fn a_bad_url_and_a_bad_filter_get_clear_messages() {
     assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
     type_into(&root, "Topic filter", "sensors/#/temperature");
     click(&root, "#subscribe-button");
-    assert!(wait_until(1000, || within(&root, "#subscribe-error").is_some()).await);
+    assert!(wait_until(5000, || within(&root, "#subscribe-error").is_some()).await);
     assert!(text_of(&root, "#subscribe-error").contains("# must stand alone"));
     click(&root, "#connect-button");
 }
@@ -155,14 +155,14 @@ async fn picking_a_service_names_the_connection_and_an_empty_url_says_what_to_ty
     };
     choose(&root, "#service", "adafruit-io");
     assert!(
-        wait_until(1000, || field("#profile-name").value() == "Adafruit IO").await,
+        wait_until(5000, || field("#profile-name").value() == "Adafruit IO").await,
         "{}",
         field("#profile-name").value()
     );
     choose(&root, "#service", "thingspeak");
-    assert!(wait_until(1000, || field("#profile-name").value() == "ThingSpeak").await);
+    assert!(wait_until(5000, || field("#profile-name").value() == "ThingSpeak").await);
     choose(&root, "#service", "generic");
-    assert!(wait_until(1000, || field("#profile-name").value() == "MQTT broker").await);
+    assert!(wait_until(5000, || field("#profile-name").value() == "MQTT broker").await);
     type_into(&root, "Name", "Greenhouse");
     choose(&root, "#service", "adafruit-io");
     choose(&root, "#service", "generic");
@@ -181,7 +181,7 @@ async fn picking_a_service_names_the_connection_and_an_empty_url_says_what_to_ty
         field("#broker-url").placeholder()
     );
     click(&root, "#connect-button");
-    assert!(wait_until(1000, || within(&root, "#connection-error").is_some()).await);
+    assert!(wait_until(5000, || within(&root, "#connection-error").is_some()).await);
     let message = text_of(&root, "#connection-error");
     assert!(message.contains("WebSocket URL"), "{message}");
     assert!(!message.contains("adafruit"), "{message}");
@@ -312,7 +312,7 @@ async fn coming_back_online_reconnects_without_waiting_out_the_backoff() {
         .dispatch_event(&online)
         .expect("dispatch");
     assert!(
-        wait_until(2000, || text_of(&root, "#connection-status") == "Connected").await,
+        wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await,
         "status: {}",
         text_of(&root, "#connection-status")
     );

@@ -125,9 +125,9 @@ async fn a_profile_and_its_dashboards_survive_a_reload() {
         close_settings(&root, &toggle);
 
         click(&root, ".tab-add");
-        assert!(wait_until(1000, || tabs(&root).0.len() == 2).await);
+        assert!(wait_until(5000, || tabs(&root).0.len() == 2).await);
         click(&root, ".dashboard-tools .link-button");
-        assert!(wait_until(1000, || within(&root, "#dashboard-name").is_some()).await);
+        assert!(wait_until(5000, || within(&root, "#dashboard-name").is_some()).await);
         type_into(&root, "Dashboard name", "Garden");
         click(&root, ".rename-form button[type='submit']");
         add_card(
@@ -137,10 +137,10 @@ async fn a_profile_and_its_dashboards_survive_a_reload() {
             &format!("{prefix}/note"),
         )
         .await;
-        assert!(wait_until(1000, || tabs(&root).1.as_deref() == Some("Garden")).await);
+        assert!(wait_until(5000, || tabs(&root).1.as_deref() == Some("Garden")).await);
         before_garden = cards(&root);
         click(&root, "[role='tab']");
-        assert!(wait_until(1000, || tabs(&root).1.as_deref() == Some("Main")).await);
+        assert!(wait_until(5000, || tabs(&root).1.as_deref() == Some("Main")).await);
         before_tabs = tabs(&root);
         before_main = cards(&root);
         assert_eq!(
@@ -194,7 +194,7 @@ async fn a_profile_and_its_dashboards_survive_a_reload() {
     );
     let garden = all_within(&root, "[role='tab']").remove(1);
     garden.unchecked_into::<HtmlElement>().click();
-    assert!(wait_until(1000, || cards(&root) == before_garden).await);
+    assert!(wait_until(5000, || cards(&root) == before_garden).await);
     sender.client.disconnect();
 }
 
@@ -234,7 +234,7 @@ async fn a_secret_is_stored_only_when_remembered_and_never_exported() {
         .contains(KEY));
 
     click(&root, "#export-dashboard");
-    assert!(wait_until(1000, || download_count() == downloads + 1).await);
+    assert!(wait_until(5000, || download_count() == downloads + 1).await);
     let (name, text) = downloaded(downloads).await;
     assert!(name.ends_with(".json"), "{name}");
     assert!(!text.contains(KEY), "{text}");
@@ -248,7 +248,7 @@ async fn a_secret_is_stored_only_when_remembered_and_never_exported() {
     assert!(wait_until(3000, || text_of(&root, "#connection-status") != "Connected").await);
     click(&root, "#remember-secret");
     assert!(
-        wait_until(1000, || text_of(&root, "#remember-warning")
+        wait_until(5000, || text_of(&root, "#remember-warning")
             .contains("password"))
         .await,
         "{}",
@@ -257,13 +257,13 @@ async fn a_secret_is_stored_only_when_remembered_and_never_exported() {
     click(&root, "#connect-button");
     assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
     assert!(
-        wait_until(1000, || stored_item("feedboard.profiles")
+        wait_until(5000, || stored_item("feedboard.profiles")
             .is_some_and(|book| book.contains(KEY)))
         .await,
         "remembered"
     );
     click(&root, "#export-dashboard");
-    assert!(wait_until(1000, || download_count() == downloads + 2).await);
+    assert!(wait_until(5000, || download_count() == downloads + 2).await);
     let (_, text) = downloaded(downloads + 1).await;
     assert!(!text.contains(KEY), "never in an export: {text}");
 
@@ -274,7 +274,7 @@ async fn a_secret_is_stored_only_when_remembered_and_never_exported() {
     click(&root, "#connect-button");
     assert!(wait_until(5000, || text_of(&root, "#connection-status") == "Connected").await);
     assert!(
-        wait_until(1000, || stored().iter().all(|(_, v)| !v.contains(KEY))).await,
+        wait_until(5000, || stored().iter().all(|(_, v)| !v.contains(KEY))).await,
         "forgotten: {:?}",
         stored()
     );
@@ -322,7 +322,7 @@ async fn a_bad_dashboard_file_is_refused_and_changes_nothing() {
     for (name, text, expected) in bad {
         import_file(&root, name, text);
         assert!(
-            wait_until(2000, || {
+            wait_until(5000, || {
                 within(&root, "#dashboard-message.error").is_some()
                     && text_of(&root, "#dashboard-message").contains(name)
                     && text_of(&root, "#dashboard-message").contains(expected)
@@ -343,7 +343,7 @@ async fn a_bad_dashboard_file_is_refused_and_changes_nothing() {
     // A good file (this dashboard, exported) comes in as a dashboard of its own.
     let downloads = download_count();
     click(&root, "#export-dashboard");
-    assert!(wait_until(1000, || download_count() == downloads + 1).await);
+    assert!(wait_until(5000, || download_count() == downloads + 1).await);
     let (_, text) = downloaded(downloads).await;
     import_and_expect(&root, "main.json", &text, "Imported").await;
     assert_eq!(tabs(&root).0.len(), 2);
@@ -389,13 +389,13 @@ async fn cards_move_by_drag_and_dashboards_switch_by_keyboard() {
     drag("dragover", &card("c"));
     drag("drop", &card("c"));
     assert!(
-        wait_until(1000, || order() == ["b", "c", "a"]).await,
+        wait_until(5000, || order() == ["b", "c", "a"]).await,
         "{:?}",
         order()
     );
 
     click(&root, ".tab-add");
-    assert!(wait_until(1000, || tabs(&root).1.as_deref() == Some("Dashboard 2")).await);
+    assert!(wait_until(5000, || tabs(&root).1.as_deref() == Some("Dashboard 2")).await);
     assert!(cards(&root).is_empty(), "a new dashboard starts empty");
     let selected = within(&root, "[role='tab'][aria-selected='true']").expect("a selected tab");
     let left = web_sys::KeyboardEventInit::new();
@@ -407,15 +407,15 @@ async fn cards_move_by_drag_and_dashboards_switch_by_keyboard() {
                 .expect("event"),
         )
         .expect("dispatch");
-    assert!(wait_until(1000, || tabs(&root).1.as_deref() == Some("Main")).await);
+    assert!(wait_until(5000, || tabs(&root).1.as_deref() == Some("Main")).await);
     assert_eq!(order(), ["b", "c", "a"]);
     // Removing the second dashboard leaves the first as it was.
     let second = all_within(&root, "[role='tab']").remove(1);
     second.unchecked_into::<HtmlElement>().click();
-    assert!(wait_until(1000, || tabs(&root).1.as_deref() == Some("Dashboard 2")).await);
+    assert!(wait_until(5000, || tabs(&root).1.as_deref() == Some("Dashboard 2")).await);
     click(&root, "#remove-dashboard");
     assert!(
-        wait_until(1000, || tabs(&root)
+        wait_until(5000, || tabs(&root)
             == (vec!["Main".to_owned()], Some("Main".to_owned())))
         .await
     );

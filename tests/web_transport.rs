@@ -66,7 +66,7 @@ async fn connects_and_receives_its_own_publishes_intact_including_100_kb_and_bin
     assert_eq!(probe.messages_on(&format!("{base}/big")), vec![big]);
     assert_eq!(probe.messages_on(&format!("{base}/binary")), vec![binary]);
     assert!(
-        wait_until(2000, || probe
+        wait_until(5000, || probe
             .count(|e| *e == Event::Delivered { packet_id: big_id })
             == 1)
         .await,

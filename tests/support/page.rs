@@ -130,7 +130,7 @@ pub async fn choose_service(root: &HtmlElement, service: &str) {
 /// URL), then points it at the simulator and fills in `user` and `key`.
 pub async fn fill_adafruit_form(root: &HtmlElement, user: &str, key: &str) {
     choose_service(root, "adafruit-io").await;
-    let relabelled = wait_until(1000, || {
+    let relabelled = wait_until(5000, || {
         text_of(root, "label[for='username']") == "Adafruit IO username"
     })
     .await;
@@ -356,7 +356,7 @@ pub async fn add_card(root: &HtmlElement, kind: &str, feed_id: &str, typed: &str
     click(root, ".add-card button[type='submit']");
     let card = format!("article[data-card-kind='{kind}'][data-feeds='{feed_id}']");
     assert!(
-        wait_until(2000, || within(root, &card).is_some()).await,
+        wait_until(5000, || within(root, &card).is_some()).await,
         "no {kind} card for {feed_id}: {}",
         text_of(root, ".add-card")
     );
@@ -415,7 +415,7 @@ pub fn with_stylesheet() -> impl Drop {
 pub async fn open_settings(root: &HtmlElement, card: &str) {
     click(root, &format!("{card} button[aria-label^='Settings']"));
     assert!(
-        wait_until(1000, || within(root, &format!("{card} .card-settings"))
+        wait_until(5000, || within(root, &format!("{card} .card-settings"))
             .is_some())
         .await
     );
