@@ -23,12 +23,8 @@ pub fn document() -> web_sys::Document {
 
 /// A fresh container for one test's app.
 pub fn container() -> HtmlElement {
-    // Checked when the next test starts, as this file's tests share one page.
-    let earlier = uncaught_errors();
-    assert!(
-        earlier.is_empty(),
-        "an earlier test in this file left errors nothing caught:\n{earlier}"
-    );
+    // Also checked here: an error after a test's app was gone comes out at the next mount.
+    assert_no_uncaught_errors("before this test");
     watch_uncaught_errors();
     let element = document().create_element("div").expect("div");
     document()
@@ -56,12 +52,14 @@ fn watch_uncaught_errors() {
     );
 }
 
-/// The uncaught errors the page has seen so far (see [`watch_uncaught_errors`]).
-fn uncaught_errors() -> String {
-    js_sys::eval("(window.__uncaught || []).join('\\n')")
+/// Fails if the page has seen an uncaught error (see [`watch_uncaught_errors`]); `when` says
+/// where in the file's run the check is.
+fn assert_no_uncaught_errors(when: &str) {
+    let seen = js_sys::eval("(window.__uncaught || []).join('\\n')")
         .ok()
         .and_then(|text| text.as_string())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    assert!(seen.is_empty(), "errors nothing caught {when}:\n{seen}");
 }
 
 pub fn within(root: &HtmlElement, selector: &str) -> Option<web_sys::Element> {
@@ -184,16 +182,15 @@ impl<H> Drop for MountedApp<H> {
         // Bounded: a task that woke itself every time would otherwise never let go.
         let _ = feedboard::tasks::run_for(1000.0, &feedboard::platform::clock::now_ms);
         drop(self.0.take());
+        // Here the test that caused an error is the one that fails.
+        assert_no_uncaught_errors("while this test's app ran");
     }
 }
 
+/// Mounts the app on empty storage.
 pub fn mount(options: StartupOptions) -> (HtmlElement, impl Drop) {
-    clear_storage();
-    // As the page's main does: Leptos' tasks run on the app's time-sliced queue.
-    feedboard::platform::page_tasks::install();
-    let root = container();
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <App options=options /> });
-    (root, MountedApp(Some(handle)))
+    let (root, _feeds, app) = mount_with_store(options);
+    (root, app)
 }
 
 /// Mounts the app with a feed store the test can read, on empty storage.
@@ -204,6 +201,7 @@ pub fn mount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, i
 
 /// Mounts the app with a feed store the test can read, keeping what is in storage (a reload).
 pub fn remount_with_store(options: StartupOptions) -> (HtmlElement, FeedsHandle, impl Drop) {
+    // As the page's main does: Leptos' tasks run on the app's time-sliced queue.
     feedboard::platform::page_tasks::install();
     let root = container();
     let slot: Rc<Cell<Option<FeedsHandle>>> = Rc::default();
