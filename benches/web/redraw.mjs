@@ -5,7 +5,7 @@ import init, { OurChart } from './pkg/feedboard_bench.js';
 
 const WIDTH = 1200;
 const HEIGHT = 300;
-const DRAWS = 20;
+const DRAWS = 30;
 const SIZES = [1e3, 1e4, 1e5, 1e6];
 const STREAM_POINTS = 3600;
 const STREAM_SECONDS = 5;
@@ -67,16 +67,21 @@ async function redraws() {
     const peerMs = [];
     let drawn = 0;
     ours.draw(from, to);
+    // Each draw is the first canvas work after a frame, as a chart's redraw on a dashboard is:
+    // that one pays the browser's per-frame cost of the canvases (about 0.2 ms here), which a
+    // draw right after another does not. Drawing both charts in one frame would charge it to
+    // whichever went first.
     for (let i = 0; i < DRAWS; i++) {
+      await nextFrame();
       let start = performance.now();
       drawn = ours.draw(from, to);
       finish(canvas);
       oursMs.push(performance.now() - start);
+      await nextFrame();
       start = performance.now();
       u.batch(() => u.setData(data));
       finish(u.ctx.canvas);
       peerMs.push(performance.now() - start);
-      await nextFrame();
     }
     rows.push({ n, ours: median(oursMs), peer: median(peerMs), drawn });
     ours.free();
@@ -132,5 +137,5 @@ await init();
 const redrawRows = await redraws();
 const streamOurs = await stream('feedboard');
 const streamPeer = await stream('uPlot');
-window.benchResult = { redraw: redrawRows, stream: { ours: streamOurs, peer: streamPeer } };
+window.benchResult = { redraw: redrawRows, stream: { ours: streamOurs, peer: streamPeer }, isolated: self.crossOriginIsolated };
 progress('done');
