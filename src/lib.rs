@@ -12,6 +12,7 @@ pub mod decimal;
 pub mod feeds;
 pub mod fuzz;
 pub mod history;
+pub mod json_text;
 pub mod keep;
 pub mod link;
 pub mod mqtt;

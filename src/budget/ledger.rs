@@ -4,6 +4,7 @@
 //! bookkeeping of what has been read; the storage itself is browser glue.
 
 use super::action::ActionClass;
+use crate::json_text::json_text;
 use crate::service::ServiceKind;
 use crate::storage_key::storage_key;
 use serde_json::{json, Value as Json};
@@ -77,13 +78,12 @@ impl TabRecord {
             .iter()
             .map(|(class, until)| json!([class.id(), until]))
             .collect();
-        json!({
+        json_text(&json!({
             "v": 1,
             "spends": spends,
             "pauses": pauses,
             "ban": self.banned_until_wall_ms,
-        })
-        .to_string()
+        }))
     }
 
     /// Reads a stored record; `None` for anything else (another version, damaged text).

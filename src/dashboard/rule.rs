@@ -98,10 +98,17 @@ impl Rule {
     /// A stable text naming everything that decides the rule's behaviour: two dashboards
     /// holding the same rule share one alert, and an edited rule starts afresh.
     pub fn key(&self) -> String {
+        let condition = match &self.condition {
+            Condition::Above(limit) => format!("above {limit}"),
+            Condition::Below(limit) => format!("below {limit}"),
+            Condition::Outside(low, high) => format!("outside {low} {high}"),
+            // The text's length first: whatever the text holds, the key reads one way only.
+            Condition::TextEquals(text) => format!("equals {}:{text}", text.len()),
+            Condition::SilentFor(minutes) => format!("silent {minutes}"),
+        };
         format!(
-            "{} {:?} {} {}",
+            "{} {condition} {} {}",
             self.feed.id(),
-            self.condition,
             self.hold_s,
             self.hysteresis
         )
@@ -310,5 +317,16 @@ mod tests {
         held.hold_s = 5.0;
         assert_eq!(rule.key(), rule.clone().key());
         assert_ne!(rule.key(), held.key());
+        let below = draft("below", "30", "").to_rule(topic).expect("valid");
+        assert_ne!(rule.key(), below.key(), "the kind is part of it");
+        let mut other_limit = rule.clone();
+        other_limit.condition = Condition::Above(31.0);
+        assert_ne!(rule.key(), other_limit.key());
+        let text = |t: &str| Rule {
+            condition: Condition::TextEquals(t.into()),
+            ..rule.clone()
+        };
+        assert_ne!(text("on").key(), text("on ").key());
+        assert_eq!(text("on").key(), text("on").key());
     }
 }

@@ -3,6 +3,7 @@
 use super::message_log::LogEntry;
 use super::series::{FeedSeries, RowValue};
 use crate::decimal::parse_f64;
+use crate::json_text::json_text;
 use crate::time::calendar::iso8601_millis;
 use std::fmt::Write;
 
@@ -78,7 +79,7 @@ pub fn log_json_lines<'a>(entries: impl IntoIterator<Item = &'a LogEntry>) -> St
                 line.insert("payload_hex".into(), hex.into())
             }
         };
-        out.push_str(&serde_json::Value::Object(line).to_string());
+        out.push_str(&json_text(&serde_json::Value::Object(line)));
         out.push('\n');
     }
     out

@@ -1,6 +1,7 @@
 //! A publish as the saved outbox keeps it (QoS 1 or 2, made but not yet acknowledged), and its
 //! stored text, so what the user sent survives a page reload. The text holds no secret.
 
+use crate::json_text::json_text;
 use crate::mqtt::QoS;
 use serde_json::{json, Value as Json};
 
@@ -26,7 +27,7 @@ pub fn encode(publishes: &[SavedPublish]) -> String {
             json!({"topic": p.topic, "payload": hex, "qos": p.qos.level(), "retain": p.retain})
         })
         .collect();
-    json!({"v": 1, "publishes": entries}).to_string()
+    json_text(&json!({"v": 1, "publishes": entries}))
 }
 
 /// Reads stored publishes; entries that do not read are left out, another version or damaged

@@ -270,7 +270,9 @@ impl DrawingBackend for ChartCanvasBackend {
         self.context
             .fill_text(text, f64::from(position.0), f64::from(position.1))
             .map_err(|error| {
-                DrawingErrorKind::FontError(format!("the canvas refused a label: {error:?}").into())
+                DrawingErrorKind::FontError(Box::new(LabelRefused(format!(
+                    "the canvas refused a label: {error:?}"
+                ))))
             })
     }
 
@@ -312,6 +314,25 @@ impl DrawingBackend for ChartCanvasBackend {
         ))
     }
 }
+
+/// A label the canvas would not draw. Its own type rather than a `String` turned into an error:
+/// that one's `Debug` quotes the text with core's Unicode printability tables, about 4 KB of
+/// download for a message that is only ever displayed.
+struct LabelRefused(String);
+
+impl std::fmt::Display for LabelRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for LabelRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LabelRefused {}
 
 /// The canvas font for a text style (as plotters-canvas writes it).
 fn font_of<S: BackendTextStyle>(style: &S) -> String {

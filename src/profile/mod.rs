@@ -10,6 +10,7 @@ pub use connection::{default_name, name_for_service, ProfileDetails};
 
 use crate::budget::budgets::{PlanChoice, DEFAULT_MARGIN};
 use crate::dashboard::document::{dashboard_json, read_dashboard, NamedDashboard};
+use crate::json_text::json_text;
 use crate::mqtt::QoS;
 use crate::service::descriptor::{LimitScope, RateLimit, ADAFRUIT_IO, THINGSPEAK};
 use crate::service::ServiceKind;
@@ -322,13 +323,12 @@ impl ProfileBook {
 
     /// The book as stored text: secrets only where the person asked to remember them.
     pub fn encode(&self) -> String {
-        json!({
+        json_text(&json!({
             "feedboard": "profiles",
             "version": VERSION,
             "active": self.active,
             "profiles": self.profiles.iter().map(Profile::to_json).collect::<Vec<_>>(),
-        })
-        .to_string()
+        }))
     }
 
     /// Reads stored text. A damaged or newer book gives `None` (the page then starts afresh

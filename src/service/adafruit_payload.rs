@@ -3,6 +3,7 @@
 
 use super::value::{number_in_json, Datum, Location, Value};
 use crate::decimal::parse_finite;
+use crate::json_text::json_text;
 use serde_json::{json, Map};
 
 /// Reads a feed payload received on the base or `/json` topic: value JSON when it is a JSON
@@ -52,7 +53,7 @@ pub fn encode_feed_json(datum: &Datum) -> String {
     let mut object = Map::new();
     object.insert("value".into(), json_of(&datum.value));
     insert_location(&mut object, datum.location);
-    serde_json::Value::Object(object).to_string()
+    json_text(&serde_json::Value::Object(object))
 }
 
 /// Encodes a value with location as CSV: `value,lat,lon,ele`.
@@ -143,7 +144,7 @@ pub fn encode_group_json(entries: &[(String, Value)], location: Option<Location>
         insert_location(&mut place, location);
         object.insert("location".into(), serde_json::Value::Object(place));
     }
-    serde_json::Value::Object(object).to_string()
+    json_text(&serde_json::Value::Object(object))
 }
 
 /// Encodes a group publish as CSV lines.

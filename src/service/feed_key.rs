@@ -31,8 +31,9 @@ impl fmt::Display for FeedKeyError {
                 position,
             } => write!(
                 f,
-                "the feed key cannot contain {character:?} (position {position}); use lower-case \
-                 letters, digits and dashes, like \"living-room-temp\""
+                "the feed key cannot contain {} (position {position}); use lower-case \
+                 letters, digits and dashes, like \"living-room-temp\"",
+                CharacterName(*character)
             ),
             Self::MisplacedDot => write!(
                 f,
@@ -43,6 +44,21 @@ impl fmt::Display for FeedKeyError {
 }
 
 impl std::error::Error for FeedKeyError {}
+
+/// A character as the message names it: quoted if it shows, else "a space" or its code point.
+/// (Not `{:?}`: Rust's debug quoting brings core's Unicode printability tables into the page,
+/// about 4 KB of download.)
+struct CharacterName(char);
+
+impl fmt::Display for CharacterName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            ' ' => f.write_str("a space"),
+            c if c.is_whitespace() || c.is_control() => write!(f, "U+{:04X}", u32::from(c)),
+            c => write!(f, "'{c}'"),
+        }
+    }
+}
 
 /// Checks a feed key, optionally prefixed by its group (`group.key`), the way the Adafruit IO
 /// client libraries do: `^[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)?$`, at most 128 characters. (The
@@ -122,5 +138,12 @@ mod tests {
             message.contains("'_'") && message.contains("dashes"),
             "{message}"
         );
+        let space = validate_feed_key("living room").unwrap_err().to_string();
+        assert!(
+            space.contains("cannot contain a space (position 7)"),
+            "{space}"
+        );
+        let tab = validate_feed_key("a\tb").unwrap_err().to_string();
+        assert!(tab.contains("cannot contain U+0009"), "{tab}");
     }
 }

@@ -3,6 +3,7 @@
 
 use super::value::{number_in_json, Datum, Location, Value};
 use crate::decimal::parse_finite;
+use crate::json_text::json_text;
 use serde_json::{json, Map};
 use std::fmt;
 
@@ -195,7 +196,7 @@ impl ChannelEntry {
             match object.get(key)? {
                 serde_json::Value::Null => None,
                 serde_json::Value::String(s) => Some(s.clone()),
-                other => Some(other.to_string()),
+                other => Some(json_text(other)),
             }
         };
         let number = |key: &str| number_in_json(object.get(key)?);
@@ -241,7 +242,7 @@ impl ChannelEntry {
         object.insert("longitude".into(), coordinate(|l| Some(l.lon)));
         object.insert("elevation".into(), coordinate(|l| l.ele));
         object.insert("status".into(), json!(self.status));
-        serde_json::Value::Object(object).to_string()
+        json_text(&serde_json::Value::Object(object))
     }
 
     /// The entry's fields as data, `(field number, datum)` for each field present.

@@ -1,6 +1,7 @@
 //! A feed value as the dashboard sees it: a number to chart, or text to show.
 
 use crate::decimal::parse_finite;
+use crate::json_text::json_text;
 use std::fmt;
 
 /// A number the services write either as a JSON number or as a string ("52.1"); `None` for
@@ -41,7 +42,7 @@ impl Value {
                 .map(Value::Number)
                 .unwrap_or_else(|| Value::Text(number.to_string())),
             serde_json::Value::String(text) => Value::from_text(text),
-            other => Value::Text(other.to_string()),
+            other => Value::Text(json_text(other)),
         }
     }
 
