@@ -7,7 +7,8 @@
 // in a second burst of its own (the profiler's sampling would disturb the other figures), the
 // DevTools profiler samples the page every millisecond from the first publish until the last
 // message is on screen, and every sample that is not idle counts (script, WebAssembly, the
-// browser's own work for the page: socket events, style, layout, paint, garbage collection).
+// browser's own work for the page: socket events, style, layout, paint, garbage collection);
+// the samples in scripts (the page's JavaScript and WebAssembly) are also given on their own.
 // Prints a line per case and page, then a summary per engine.
 // Usage: node benches/js/burst.mjs BROKER_WS_URL BROKER_TCP_PORT OURS_DIR PEER_DIR
 import mqtt from 'mqtt';
@@ -89,13 +90,15 @@ async function measure(name, engine, run, { n, topics }, profiling = false) {
       const lag = window.__lag.filter(([t]) => t >= start && t <= end).map(([, l]) => l).sort((a, b) => a - b);
       return { done: window.__done, received: ${page.received}, long, longSupported: window.__longSupported, lag };`, start);
     const long = result.long;
-    let busyMs = NaN;
+    let busy = { busy: NaN, script: NaN, gc: NaN };
     if (profiling) {
       const { profile } = await browser.cdp('Profiler.stop');
-      busyMs = busyUntil(profile, result.done === null ? Infinity : result.done - start) / 1000;
+      busy = busyUntil(profile, result.done === null ? Infinity : result.done - start);
     }
     return {
-      busyUsPerMessage: (busyMs * 1000) / n,
+      busyUsPerMessage: busy.busy / n,
+      scriptUsPerMessage: busy.script / n,
+      gcUsPerMessage: busy.gc / n,
       received: result.received,
       lost: n - result.received,
       onScreenMs: result.done === null ? NaN : result.done - start,
@@ -111,16 +114,29 @@ async function measure(name, engine, run, { n, topics }, profiling = false) {
   }
 }
 
-/** Microseconds of a CPU profile that were not idle, from its start until `untilMs` later. */
+/** Microseconds of a CPU profile that were not idle, from its start until `untilMs` later,
+ * and of them the samples in scripts (JavaScript and WebAssembly, with the DOM calls they make)
+ * and in garbage collection; the rest is the browser's own work ("(program)": socket events,
+ * style, layout, paint). */
 function busyUntil(profile, untilMs) {
-  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+  const kind = new Map(profile.nodes.map((node) => {
+    const name = node.callFrame.functionName;
+    if (name === '(idle)') return [node.id, 'idle'];
+    if (name === '(program)' || name === '(root)') return [node.id, 'browser'];
+    if (name === '(garbage collector)') return [node.id, 'gc'];
+    return [node.id, 'script'];
+  }));
   let at = 0;
-  let busy = 0;
+  const us = { busy: 0, script: 0, gc: 0 };
   profile.samples.forEach((id, i) => {
-    at += profile.timeDeltas[i] ?? 0;
-    if (at <= untilMs * 1000 && !idle.has(id)) busy += profile.timeDeltas[i] ?? 0;
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    const k = kind.get(id);
+    if (at > untilMs * 1000 || k === 'idle') return;
+    us.busy += delta;
+    if (k === 'script' || k === 'gc') us[k] += delta;
   });
-  return busy;
+  return us;
 }
 
 const run = Date.now().toString(36);
@@ -131,14 +147,17 @@ for (const engine of ENGINES) {
     const row = {};
     for (const name of Object.keys(PAGES)) {
       const r = await measure(name, engine, run, c);
-      if (engine === 'chromium') r.busyUsPerMessage = (await measure(name, engine, run, c, true)).busyUsPerMessage;
+      if (engine === 'chromium') {
+        const profiled = await measure(name, engine, run, c, true);
+        Object.assign(r, { busyUsPerMessage: profiled.busyUsPerMessage, scriptUsPerMessage: profiled.scriptUsPerMessage, gcUsPerMessage: profiled.gcUsPerMessage });
+      }
       row[name] = r;
       const long = Number.isNaN(r.longTasks) ? 'long tasks n/a' : `${r.longTasks} long tasks (${fmt(r.longTotal)} ms, longest ${fmt(r.longest)} ms)`;
-      console.log(`  ${engine.padEnd(8)} ${String(c.n).padStart(6)} msgs × ${String(c.topics).padStart(4)} topics  ${name.padEnd(15)} last on screen after ${fmt(r.onScreenMs)} ms, lost ${r.lost}, ${long}, event-loop lag p95 ${fmt(r.lagP95, 1)} ms max ${fmt(r.lagMax)} ms, main thread ${fmt(r.busyUsPerMessage, 1)} µs a message`);
+      console.log(`  ${engine.padEnd(8)} ${String(c.n).padStart(6)} msgs × ${String(c.topics).padStart(4)} topics  ${name.padEnd(15)} last on screen after ${fmt(r.onScreenMs)} ms, lost ${r.lost}, ${long}, event-loop lag p95 ${fmt(r.lagP95, 1)} ms max ${fmt(r.lagMax)} ms, main thread ${fmt(r.busyUsPerMessage, 1)} µs a message (scripts ${fmt(r.scriptUsPerMessage, 1)}, garbage collection ${fmt(r.gcUsPerMessage, 1)})`);
     }
     const ours = row.feedboard;
     const peer = row['MQTT.js + uPlot'];
-    summary.push(`${c.n}×${c.topics}: on screen ${fmt(ours.onScreenMs)} vs ${fmt(peer.onScreenMs)} ms (${fmt(ours.onScreenMs / peer.onScreenMs, 2)}), lag p95 ${fmt(ours.lagP95, 1)} vs ${fmt(peer.lagP95, 1)} ms, longest task ${fmt(ours.longest)} vs ${fmt(peer.longest)} ms, main thread ${fmt(ours.busyUsPerMessage, 1)} vs ${fmt(peer.busyUsPerMessage, 1)} µs a message, lost ${ours.lost} vs ${peer.lost}`);
+    summary.push(`${c.n}×${c.topics}: on screen ${fmt(ours.onScreenMs)} vs ${fmt(peer.onScreenMs)} ms (${fmt(ours.onScreenMs / peer.onScreenMs, 2)}), lag p95 ${fmt(ours.lagP95, 1)} vs ${fmt(peer.lagP95, 1)} ms, longest task ${fmt(ours.longest)} vs ${fmt(peer.longest)} ms, main thread ${fmt(ours.busyUsPerMessage, 1)} vs ${fmt(peer.busyUsPerMessage, 1)} µs a message (in scripts ${fmt(ours.scriptUsPerMessage, 1)} vs ${fmt(peer.scriptUsPerMessage, 1)}), lost ${ours.lost} vs ${peer.lost}`);
   }
   console.log(`burst (${engine}, ${process.env.BURST_BROKER ?? 'mosquitto'}): ${summary.join('; ')}`);
 }
